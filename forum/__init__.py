@@ -1,0 +1,73 @@
+"""Cohort: a moderated community where patients share what living with a medicine is like."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from forum.config import DEV_SECRET, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = ROOT / "migrations"
+
+
+def create_app(overrides: dict[str, object] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error handlers, commands."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(load_config(app.instance_path))
+    if overrides:
+        app.config.from_mapping(overrides)
+    _require_real_secret(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from forum.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from forum import http, templating
+    from forum.auth.session import init_login
+    from forum.errors import register_error_handlers
+
+    init_login(login_manager)
+    http.init_app(app)
+    templating.init_app(app)
+    register_error_handlers(app)
+
+    from forum.editorial.views import bp as editorial_bp
+    from forum.home.views import bp as home_bp
+    from forum.posts.views import bp as posts_bp
+    from forum.tags.views import bp as tags_bp
+
+    for bp in (home_bp, tags_bp, posts_bp, editorial_bp):
+        app.register_blueprint(bp)
+
+    from forum.demo.commands import register_demo_commands
+
+    register_demo_commands(app)
+    return app
+
+
+def _require_real_secret(app: Flask) -> None:
+    """Outside debug, testing and development, refuse to run with a missing or dev secret."""
+    secret = app.config.get("SECRET_KEY")
+    relaxed = app.debug or app.testing or app.config.get("DEVELOPMENT")
+    if secret and secret != DEV_SECRET:
+        return
+    if relaxed:
+        app.config["SECRET_KEY"] = secret or DEV_SECRET
+        return
+    raise RuntimeError(
+        "SECRET_KEY is not set. Cohort signs sessions and emailed links with it, so it will not "
+        "start in production without one. Set SECRET_KEY to a long random value, e.g. "
+        "`export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')`, "
+        "or set COHORT_ENV=development on your own machine (`make run` does this for you)."
+    )

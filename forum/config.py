@@ -1,0 +1,67 @@
+"""Configuration: the only module that reads the environment.
+
+Environment variables (all optional in development):
+  SECRET_KEY     signs sessions and emailed links. Required outside debug and testing; in a checkout,
+                 `make run` writes a random one to instance/secret_key and it is read from there.
+  DATABASE_URL   SQLAlchemy URL; default is SQLite in instance/forum.sqlite3. postgres:// and
+                 postgresql:// URLs use psycopg 3.
+  REDIS_URL      Redis for rate limits, the page cache and the job queue (optional).
+  SERVER_TIMING  "1" adds a Server-Timing header with the app's own time per request (benchmarks).
+  COHORT_ENV     "production" (the default) or "development" (`make run` sets it): development allows
+                 plain-HTTP cookies and prints email to the log instead of sending it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEV_SECRET = "dev-only-not-a-secret"  # noqa: S105 - a placeholder create_app refuses in production
+
+
+def database_url(raw: str) -> str:
+    """Normalize a DATABASE_URL so PostgreSQL always goes through psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def _instance_secret(instance_path: str) -> str | None:
+    path = Path(instance_path) / "secret_key"
+    if path.is_file():
+        return path.read_text().strip() or None
+    return None
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: str) -> dict[str, object]:
+    env = os.environ
+    url = env.get("DATABASE_URL") or f"sqlite:///{instance_path}/forum.sqlite3"
+    development = env.get("COHORT_ENV", "production").strip().lower() == "development"
+    secure_cookies = not development
+    return {
+        "DEVELOPMENT": development,
+        "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "SERVER_TIMING": _flag("SERVER_TIMING"),
+        # A long story must not expire mid-writing.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        # Secure cookies need HTTPS, which production has and `make run` does not.
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "POSTS_PER_PAGE": int(env.get("POSTS_PER_PAGE", "20")),
+        "REPLIES_PER_PAGE": int(env.get("REPLIES_PER_PAGE", "100")),
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Password for the demo accounts `seed-demo` creates; a random one is printed if unset.
+        "DEMO_PASSWORD": env.get("DEMO_PASSWORD") or None,
+    }

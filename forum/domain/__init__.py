@@ -1,0 +1,1 @@
+"""The domain layer: models, services and policies. No request, session, flash, url_for or templates."""

@@ -1,0 +1,80 @@
+"""Members and staff."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+
+from forum.domain.models.base import TimestampMixin, db
+
+if TYPE_CHECKING:
+    from forum.domain.models.post import Post
+
+MAX_PSEUDONYM_LENGTH = 40
+
+
+class UserRole(enum.Enum):
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+
+class UserStatus(enum.Enum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"  # may read and log in, may not post, until suspended_until
+    BANNED = "banned"  # may not log in
+    ERASED = "erased"  # personal data blanked; the row stays as a tombstone
+
+
+def name_key(name: str) -> str:
+    """Case- and space-insensitive key for names that must be unique (pseudonyms, tag names)."""
+    return " ".join(name.split()).casefold()
+
+
+class User(TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(MAX_PSEUDONYM_LENGTH))
+    pseudonym_key: Mapped[str] = mapped_column(String(MAX_PSEUDONYM_LENGTH), unique=True)
+    # Lower-cased; NULL once the account is erased.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[UserRole] = mapped_column(default=UserRole.MEMBER)
+    status: Mapped[UserStatus] = mapped_column(default=UserStatus.ACTIVE)
+    email_verified_at: Mapped[datetime | None]
+    suspended_until: Mapped[datetime | None]
+    # Bumped to end every other session (password change, erasure); part of the login cookie id.
+    session_version: Mapped[int] = mapped_column(default=1)
+
+    posts: WriteOnlyMapped[Post] = relationship(
+        back_populates="author", foreign_keys="Post.author_id", passive_deletes=True
+    )
+
+    # Flask-Login protocol, written out so the login cookie carries the session version.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (UserStatus.ACTIVE, UserStatus.SUSPENDED)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role is not UserRole.MEMBER
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.pseudonym!r} {self.role.value}>"

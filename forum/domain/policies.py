@@ -1,0 +1,78 @@
+"""Who may do what, and what each viewer may see. The one place authorization is decided.
+
+Services call require(...); views and templates reuse the same predicates (they are exposed as
+Jinja globals), so a button and its view share one rule. Viewers may be anonymous: anything
+with is_authenticated False.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, or_
+
+from forum.domain.models import Article, Post, PostStatus, Reply, UserRole
+from forum.errors import NotAllowed
+
+STAFF_MODERATION = (UserRole.MODERATOR, UserRole.ADMIN)
+STAFF_EDITORIAL = (UserRole.EDITOR, UserRole.ADMIN)
+
+
+def require(allowed: bool, message: str = "You don't have permission to do that.") -> None:
+    if not allowed:
+        raise NotAllowed(message)
+
+
+def _signed_in(viewer) -> bool:
+    return viewer is not None and bool(getattr(viewer, "is_authenticated", False))
+
+
+def is_moderator(viewer) -> bool:
+    return _signed_in(viewer) and viewer.role in STAFF_MODERATION
+
+
+def is_editor(viewer) -> bool:
+    return _signed_in(viewer) and viewer.role in STAFF_EDITORIAL
+
+
+def _is_author(viewer, obj) -> bool:
+    return _signed_in(viewer) and obj.author_id is not None and obj.author_id == viewer.id
+
+
+# --- seeing content --------------------------------------------------------------------------
+
+
+def can_see_post(viewer, post: Post) -> bool:
+    """Published posts are public; held, rejected and removed ones only for author and staff."""
+    return post.status is PostStatus.PUBLISHED or _is_author(viewer, post) or is_moderator(viewer)
+
+
+def visible_posts(viewer) -> ColumnElement[bool]:
+    """WHERE clause for lists, feeds and search: what `viewer` may see listed."""
+    clause = Post.status == PostStatus.PUBLISHED
+    if _signed_in(viewer) and not is_moderator(viewer):
+        return or_(clause, Post.author_id == viewer.id)
+    return clause
+
+
+def can_see_reply(viewer, reply: Reply) -> bool:
+    return reply.status is PostStatus.PUBLISHED or _is_author(viewer, reply) or is_moderator(viewer)
+
+
+def visible_replies(viewer) -> ColumnElement[bool]:
+    """Replies shown in a post's page: published ones, plus the viewer's own, plus all for staff.
+
+    Removed replies stay in the list as a short "removed" notice so the conversation keeps
+    its shape; the template shows their text only to author and moderators."""
+    clause = Reply.status.in_((PostStatus.PUBLISHED, PostStatus.REMOVED))
+    if is_moderator(viewer):
+        return Reply.id.is_not(None)
+    if _signed_in(viewer):
+        return or_(clause, Reply.author_id == viewer.id)
+    return clause
+
+
+def can_read_removed_text(viewer, obj) -> bool:
+    return _is_author(viewer, obj) or is_moderator(viewer)
+
+
+def can_see_article(viewer, article: Article) -> bool:
+    return article.is_published or is_editor(viewer)

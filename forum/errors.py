@@ -1,0 +1,91 @@
+"""The DomainError family, and the HTTP error pages.
+
+Services raise DomainError subclasses with a message that says what happened and what the person
+can do next; views put it on the form (re-rendered with everything typed) or let it reach the
+handlers below, which answer with a calm page and the right status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule said no. `field` names the form field the message belongs to, if any."""
+
+    status_code = 400
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotAllowed(DomainError):
+    status_code = 403
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Conflict(DomainError):
+    """Someone else changed it first (e.g. another moderator handled the item)."""
+
+    status_code = 409
+
+
+@dataclass(frozen=True)
+class Removal:
+    what: str  # "story", "thread", "reply", "article"
+    removed_at: datetime
+    by_author: bool
+    reason: str | None
+
+
+class Removed(DomainError):
+    """Gone on purpose: readers get a 410 page saying who removed it and why."""
+
+    status_code = 410
+
+    def __init__(self, removal: Removal) -> None:
+        super().__init__(f"This {removal.what} was removed.")
+        self.removal = removal
+
+
+PAGES_OF_THEIR_OWN = (403, 404, 410, 500)
+
+
+def _page(status: int, **context):
+    name = f"errors/{status}.html" if status in PAGES_OF_THEIR_OWN else "errors/generic.html"
+    return render_template(name, status=status, **context), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(err: DomainError):
+        if isinstance(err, Removed):
+            return _page(410, removal=err.removal)
+        status = err.status_code if err.status_code in (400, 403, 404, 409) else 400
+        return _page(status, message=err.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        status = err.code or 500
+        if status >= 500:
+            return err
+        # Our own pages speak for 403/404/410; others carry Werkzeug's short description.
+        message = None if status in PAGES_OF_THEIR_OWN else err.description
+        return _page(status, message=message)
+
+    @app.errorhandler(500)
+    def server_error(err):
+        # Flask has already logged the exception with its traceback (Flask.log_exception).
+        from forum.extensions import db
+
+        db.session.rollback()
+        return _page(500)

@@ -1,0 +1,41 @@
+"""The tag directory and the canonical tag page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from forum.domain.services import editorial, posts, tags
+from forum.domain.services.posts import Cursor
+from forum.errors import NotFound
+
+bp = Blueprint("tags", __name__, url_prefix="/tags")
+
+
+@bp.get("")
+def index():
+    return render_template("tags/index.html", grouped=tags.directory())
+
+
+@bp.get("/<slug>")
+def show(slug: str):
+    resolved = tags.resolve_slug(slug)
+    if resolved is None:
+        raise NotFound(
+            "We don't have a page for that drug, condition or topic yet. "
+            "Browse all tags to find what you are looking for."
+        )
+    tag = resolved.tag
+    if slug != tag.slug:
+        # An alias (/tags/imuran) or another spelling: one drug, one page.
+        return redirect(url_for("tags.show", slug=tag.slug, **request.args), 301)
+    before = Cursor.decode(request.args.get("before"))
+    page = posts.tag_listing(tag, before=before, limit=current_app.config["POSTS_PER_PAGE"])
+    first_page = before is None
+    return render_template(
+        "tags/show.html",
+        tag=tag,
+        page=page,
+        first_page=first_page,
+        pinned=editorial.pinned_for(tag) if first_page else [],
+        related=tags.related(tag) if first_page else {},
+    )

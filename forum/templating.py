@@ -1,0 +1,66 @@
+"""Jinja filters and globals: formatting, user text, and the policy predicates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from markupsafe import Markup
+
+from forum.domain import policies
+from forum.domain.services import tags as tag_service
+from forum.domain.services.posts import sorted_tags
+from forum.text import lead, render_user_text, rendered
+
+
+def when(value: datetime | date | None) -> str:
+    """'22 Nov 2026' (UTC). Absolute dates read well, and cached pages never go stale."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%b %Y}"
+
+
+def isodate(value: datetime | date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds").replace("+00:00", "Z")
+    return value.isoformat()
+
+
+def user_text(value, min_heading: int = 3) -> Markup:
+    """Safe HTML for user Markdown: a RenderedMixin object (cached) or a plain string."""
+    wiki = tag_service.wiki_resolver()
+    if isinstance(value, str):
+        return render_user_text(value, min_heading=min_heading, wiki=wiki)
+    return rendered(value, min_heading=min_heading, wiki=wiki)
+
+
+def user_text_lead(value, min_heading: int = 3) -> tuple[Markup, bool]:
+    """(opening of the text, whether more follows) for a RenderedMixin object."""
+    return lead(value, min_heading=min_heading, wiki=tag_service.wiki_resolver())
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count:,} {word}"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        when=when,
+        isodate=isodate,
+        user_text=user_text,
+        user_text_lead=user_text_lead,
+        plural=plural,
+        tag_order=sorted_tags,
+    )
+    app.jinja_env.globals.update(
+        site_name="Cohort",
+        can_see_post=policies.can_see_post,
+        can_read_removed_text=policies.can_read_removed_text,
+        is_moderator=policies.is_moderator,
+        is_editor=policies.is_editor,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
