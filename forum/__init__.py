@@ -33,12 +33,13 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from forum import http, templating
+    from forum import http, pagecache, templating
     from forum.auth.session import init_login
     from forum.errors import register_error_handlers
 
     init_login(login_manager)
     http.init_app(app)
+    pagecache.init_app(app)
     templating.init_app(app)
     register_error_handlers(app)
 

@@ -1,13 +1,13 @@
 """Configuration: the only module that reads the environment.
 
 Environment variables (all optional in development):
-  SECRET_KEY     signs sessions and emailed links. Required outside debug and testing; in a checkout,
-                 `make run` writes a random one to instance/secret_key and it is read from there.
+  SECRET_KEY     signs sessions and emailed links. Required outside debug and testing; in a
+                 checkout, `make run` writes a random one to instance/secret_key, read from there.
   DATABASE_URL   SQLAlchemy URL; default is SQLite in instance/forum.sqlite3. postgres:// and
                  postgresql:// URLs use psycopg 3.
-  REDIS_URL      Redis for rate limits, the page cache and the job queue (optional).
-  SERVER_TIMING  "1" adds a Server-Timing header with the app's own time per request (benchmarks).
-  COHORT_ENV     "production" (the default) or "development" (`make run` sets it): development allows
+  REDIS_URL      Redis for rate limits and the job queue (optional).
+  SERVER_TIMING  "1" adds a Server-Timing header with the app's time per request (benchmarks).
+  COHORT_ENV     "production" (the default) or "development" (`make run` sets it), which allows
                  plain-HTTP cookies and prints email to the log instead of sending it.
 """
 
@@ -47,7 +47,9 @@ def load_config(instance_path: str) -> dict[str, object]:
         "DEVELOPMENT": development,
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pre-ping: it costs a round trip on every request. Connections are recycled hourly,
+        # and one that died with the server is replaced after the request that finds it.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 3600},
         "REDIS_URL": env.get("REDIS_URL") or None,
         "SERVER_TIMING": _flag("SERVER_TIMING"),
         # A long story must not expire mid-writing.
@@ -61,6 +63,8 @@ def load_config(instance_path: str) -> dict[str, object]:
         "REMEMBER_COOKIE_SECURE": secure_cookies,
         "POSTS_PER_PAGE": int(env.get("POSTS_PER_PAGE", "20")),
         "REPLIES_PER_PAGE": int(env.get("REPLIES_PER_PAGE", "100")),
+        # Whole tag pages kept per worker for signed-out readers; 0 turns the cache off.
+        "PAGE_CACHE_SIZE": int(env.get("PAGE_CACHE_SIZE", "512")),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # Password for the demo accounts `seed-demo` creates; a random one is printed if unset.
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD") or None,

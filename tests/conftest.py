@@ -50,10 +50,7 @@ def _postgres_schema() -> Iterator[None]:
 
 @pytest.fixture
 def app(tmp_path, _postgres_schema):
-    if ON_POSTGRES:
-        uri = database_url(TEST_DATABASE_URL)
-    else:
-        uri = f"sqlite:///{tmp_path / 'forum.db'}"
+    uri = database_url(TEST_DATABASE_URL) if ON_POSTGRES else f"sqlite:///{tmp_path / 'forum.db'}"
     app = create_app(base_config(uri))
     with app.app_context():
         if ON_POSTGRES:

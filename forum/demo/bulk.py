@@ -126,7 +126,6 @@ def _postgres(run, posts, replies, members, by_kind, heavy, echo) -> None:
     params: dict = {"run": run, "hash": password_hash, "now": now, "members": members}
 
     echo(f"Creating {members:,} members...")
-    first_member = conn.execute(text("SELECT coalesce(max(id), 0) + 1 FROM users")).scalar_one()
     conn.execute(
         text(
             "INSERT INTO users (pseudonym, pseudonym_key, email, password_hash, role, status,"
@@ -137,6 +136,14 @@ def _postgres(run, posts, replies, members, by_kind, heavy, echo) -> None:
         ),
         params,
     )
+    member_ids = list(
+        conn.execute(
+            text("SELECT id FROM users WHERE pseudonym_key LIKE :prefix ORDER BY id"),
+            {"prefix": f"bulk{run}\\_%"},
+        ).scalars()
+    )
+    params["ids"] = member_ids
+    params["members"] = len(member_ids)
 
     echo(f"Creating {posts:,} posts...")
     html, excerpts = _rendered(BODIES)
@@ -145,28 +152,27 @@ def _postgres(run, posts, replies, members, by_kind, heavy, echo) -> None:
     body_html = _case("i", html, "html", case_params)
     body_excerpt = _case("i", excerpts, "exc", case_params)
     title = _case("i", TITLES, "title", case_params)
-    first_post = conn.execute(text("SELECT coalesce(max(id), 0) + 1 FROM posts")).scalar_one()
+    before = conn.execute(text("SELECT coalesce(max(id), 0) FROM posts")).scalar_one()
     conn.execute(
         text(
             "INSERT INTO posts (kind, status, author_id, title, slug, excerpt, body, body_html,"
             " body_html_version, published_at, last_activity_at, reply_count, created_at,"
             " updated_at)"
             " SELECT CASE WHEN i % 2 = 0 THEN 'story' ELSE 'thread' END, 'published',"
-            " :first_member + (i * 7919) % :members,"
+            " (CAST(:ids AS integer[]))[1 + (i * 7919) % :members],"
             f" {title} || ' #' || i, 'bulk-post-' || i, {body_excerpt}, {body}, {body_html},"
             " :version, ts, ts, 0, ts, ts"
             " FROM (SELECT i, CAST(:now AS timestamp) - (:posts - i) * interval '30 seconds'"
-            "       AS ts FROM generate_series(1, :posts) AS i) AS s"
+            "       AS ts FROM generate_series(CAST(1 AS bigint), :posts) AS i) AS s"
         ),
-        {
-            **params,
-            **case_params,
-            "first_member": first_member,
-            "posts": posts,
-            "version": RENDERER_VERSION,
-        },
+        {**params, **case_params, "posts": posts, "version": RENDERER_VERSION},
     )
-    last_post = first_post + posts - 1
+    first_post, last_post, made = conn.execute(
+        text("SELECT min(id), max(id), count(*) FROM posts WHERE id > :before"),
+        {"before": before},
+    ).one()
+    if made != posts or last_post - first_post + 1 != posts:
+        raise RuntimeError("Another writer added posts during seed-bulk; use a quiet database.")
 
     echo("Tagging posts...")
     drugs, conditions, topics = (
@@ -203,7 +209,8 @@ def _postgres(run, posts, replies, members, by_kind, heavy, echo) -> None:
     )
 
     echo(
-        f"Creating {replies:,} replies, plus 50 on each of the newest {BENCH_POSTS_WITH_50_REPLIES} posts..."
+        f"Creating {replies:,} replies, plus 50 on each of the newest"
+        f" {BENCH_POSTS_WITH_50_REPLIES} posts..."
     )
     rhtml, _ = _rendered(REPLY_BODIES)
     reply_params: dict = {}
@@ -212,7 +219,6 @@ def _postgres(run, posts, replies, members, by_kind, heavy, echo) -> None:
     common = {
         **params,
         **reply_params,
-        "first_member": first_member,
         "first": first_post,
         "last": last_post,
         "version": RENDERER_VERSION,
@@ -220,13 +226,14 @@ def _postgres(run, posts, replies, members, by_kind, heavy, echo) -> None:
     insert_replies = (
         "INSERT INTO replies (post_id, author_id, status, body, body_html, body_html_version,"
         " published_at, created_at, updated_at)"
-        f" SELECT p.id, :first_member + (n * 104729) % :members, 'published', {rbody},"
-        f" {rbody_html}, :version, p.published_at + n * interval '1 minute',"
+        " SELECT p.id, (CAST(:ids AS integer[]))[1 + (n * 104729) % :members], 'published',"
+        f" {rbody}, {rbody_html}, :version, p.published_at + n * interval '1 minute',"
         " p.published_at + n * interval '1 minute', p.published_at + n * interval '1 minute'"
     )
     conn.execute(
         text(
-            insert_replies + " FROM posts AS p CROSS JOIN generate_series(1, 50) AS n"
+            insert_replies
+            + " FROM posts AS p CROSS JOIN generate_series(CAST(1 AS bigint), 50) AS n"
             f" WHERE p.id > :last - {BENCH_POSTS_WITH_50_REPLIES} AND p.id <= :last"
         ),
         common,
@@ -235,7 +242,8 @@ def _postgres(run, posts, replies, members, by_kind, heavy, echo) -> None:
         conn.execute(
             text(
                 insert_replies + " FROM (SELECT n, :first + (n * 7) % (:last - :first + 1) AS pid"
-                " FROM generate_series(1, :replies) AS n) AS r JOIN posts AS p ON p.id = r.pid"
+                " FROM generate_series(CAST(1 AS bigint), :replies) AS n) AS r"
+                " JOIN posts AS p ON p.id = r.pid"
             ),
             {**common, "replies": replies},
         )

@@ -156,6 +156,7 @@ def seed_articles(report: SeedReport, members: dict[str, User], by_slug: dict[st
             if slug in by_slug:
                 rank = 0 if kind is ArticleKind.OVERVIEW else 10 + position
                 article.pins.append(ArticlePin(tag=by_slug[slug], position=rank))
+        tags.touch(pin.tag.id for pin in article.pins)
         for position, ref in enumerate(meta.get("references", [])):
             article.references.append(
                 ArticleReference(

@@ -1,1 +1,4 @@
-"""The domain layer: models, services and policies. No request, session, flash, url_for or templates."""
+"""The domain layer: models, services and policies.
+
+No request, session, flash, url_for or templates in here.
+"""

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from forum.domain.services import editorial, posts, tags
 from forum.domain.services.posts import Cursor
 from forum.errors import NotFound
+from forum.pagecache import page_cache
 
 bp = Blueprint("tags", __name__, url_prefix="/tags")
 
@@ -18,6 +19,14 @@ def index():
 
 @bp.get("/<slug>")
 def show(slug: str):
+    cache = page_cache()
+    if (
+        cache is not None
+        and (version := cache.version(("tag", slug), lambda: tags.page_version(slug))) is not None
+    ):
+        key = ("tag", *version, request.query_string)
+        if (html := cache.get(key)) is not None:
+            return html
     resolved = tags.resolve_slug(slug)
     if resolved is None:
         raise NotFound(
@@ -31,7 +40,7 @@ def show(slug: str):
     before = Cursor.decode(request.args.get("before"))
     page = posts.tag_listing(tag, before=before, limit=current_app.config["POSTS_PER_PAGE"])
     first_page = before is None
-    return render_template(
+    html = render_template(
         "tags/show.html",
         tag=tag,
         page=page,
@@ -39,3 +48,6 @@ def show(slug: str):
         pinned=editorial.pinned_for(tag) if first_page else [],
         related=tags.related(tag) if first_page else {},
     )
+    if cache is not None:
+        cache.put(("tag", tag.id, tag.listing_version, request.query_string), html)
+    return html

@@ -32,15 +32,29 @@ def test_seed_demo_loads_a_living_demo_and_is_idempotent(app, runner):
         drugs = db.session.scalars(select(Tag).where(Tag.kind == TagKind.DRUG)).all()
         assert len(drugs) >= 8
         assert sum(1 for d in drugs if d.aliases) >= 8
-        for brand, generic in [("Imuran", "azathioprine"), ("Humira", "adalimumab"),
-                               ("CellCept", "mycophenolate"), ("Lialda", "mesalamine"),
-                               ("Remicade", "infliximab"), ("Neoral", "cyclosporine"),
-                               ("Trexall", "methotrexate"), ("mesalazine", "mesalamine")]:
+        for brand, generic in [
+            ("Imuran", "azathioprine"),
+            ("Humira", "adalimumab"),
+            ("CellCept", "mycophenolate"),
+            ("Lialda", "mesalamine"),
+            ("Remicade", "infliximab"),
+            ("Neoral", "cyclosporine"),
+            ("Trexall", "methotrexate"),
+            ("mesalazine", "mesalamine"),
+        ]:
             assert tags.resolve_name(brand).tag.name == generic, brand
         assert count(Tag, Tag.kind == TagKind.CONDITION) >= 4
         topics = {t.slug for t in db.session.scalars(select(Tag).where(Tag.kind == TagKind.TOPIC))}
-        assert {"side-effects", "insurance", "interactions", "genetic-testing", "dosing",
-                "alternatives", "natural-therapies", "pregnancy"} <= topics
+        assert {
+            "side-effects",
+            "insurance",
+            "interactions",
+            "genetic-testing",
+            "dosing",
+            "alternatives",
+            "natural-therapies",
+            "pregnancy",
+        } <= topics
         overviews = count(Article, Article.kind == ArticleKind.OVERVIEW)
         assert overviews >= 4
         assert count(Post) >= 60
@@ -49,12 +63,16 @@ def test_seed_demo_loads_a_living_demo_and_is_idempotent(app, runner):
         assert count(Reply) >= 100
         assert db.session.scalar(select(func.count(func.distinct(Post.author_id)))) >= 8
         assert count(TagRelation) > 0
-        before = {m.__name__: count(m) for m in (User, Tag, TagAlias, TagRelation, Article, Post, Reply)}
+        before = {
+            m.__name__: count(m) for m in (User, Tag, TagAlias, TagRelation, Article, Post, Reply)
+        }
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0, again.output
     assert "nothing to add" in again.output
     with app.app_context():
-        after = {m.__name__: count(m) for m in (User, Tag, TagAlias, TagRelation, Article, Post, Reply)}
+        after = {
+            m.__name__: count(m) for m in (User, Tag, TagAlias, TagRelation, Article, Post, Reply)
+        }
     assert after == before
 
 
@@ -81,7 +99,9 @@ def test_demo_pages_render(app, runner, client):
 
 
 def test_seed_bulk_builds_posts_tags_and_replies(app, runner, client):
-    result = runner.invoke(args=["seed-bulk", "--posts", "300", "--replies", "100", "--members", "20"])
+    result = runner.invoke(
+        args=["seed-bulk", "--posts", "300", "--replies", "100", "--members", "20"]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert count(Post) == 300

@@ -19,20 +19,28 @@ def test_article_page_shows_reviewer_date_body_and_sources(app, client):
             reviewer_credentials="PharmD",
             last_reviewed_on=date(2026, 3, 4),
             author=make_user(pseudonym="dana_editor", role="editor"),
-            references=[{"title": "Azathioprine", "publisher": "MedlinePlus",
-                         "url": "https://medlineplus.gov/druginfo/meds/a682167.html"}],
+            references=[
+                {
+                    "title": "Azathioprine",
+                    "publisher": "MedlinePlus",
+                    "url": "https://medlineplus.gov/druginfo/meds/a682167.html",
+                }
+            ],
         )
     response = client.get("/articles/azathioprine-overview")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "<h1 id=\"article-title\">Azathioprine: what to know</h1>" in html
+    assert '<h1 id="article-title">Azathioprine: what to know</h1>' in html
     assert "<h2>Blood tests</h2>" in html
     assert "Clinically reviewed by Dr. Ada Reviewer, PharmD" in html
     assert 'Last reviewed on <time datetime="2026-03-04">4 Mar 2026</time>' in html
     assert "dana_editor" in html
     assert 'href="https://medlineplus.gov/druginfo/meds/a682167.html"' in html
     # [[wiki]] links resolve through aliases to the canonical page; unknown names stay text.
-    assert '<a href="/tags/azathioprine" class="wikilink" title="An immunosuppressant.">Imuran</a>' in html
+    assert (
+        '<a href="/tags/azathioprine" class="wikilink" title="An immunosuppressant.">Imuran</a>'
+        in html
+    )
     assert "and Nope." in html
 
 

@@ -15,13 +15,15 @@ def test_post_page_renders_markdown_replies_and_tags(app, client):
     with app.app_context():
         tag = make_tag(name="azathioprine")
         post = make_post(
-            title="Week six", tags=[tag], author=make_user(pseudonym="slowburn_sam"),
+            title="Week six",
+            tags=[tag],
+            author=make_user(pseudonym="slowburn_sam"),
             body="**Better** now.\n\n- bloods fine\n- less tired",
         )
         make_reply(post, author=make_user(pseudonym="quietriver"), body="Glad to *hear* it.")
         url = f"/posts/{post.id}/{post.slug}"
     html = client.get(url).get_data(as_text=True)
-    assert "<h1 id=\"post-title\">Week six</h1>" in html
+    assert '<h1 id="post-title">Week six</h1>' in html
     assert "<strong>Better</strong> now." in html
     assert "<li>bloods fine</li>" in html
     assert "slowburn_sam" in html and "quietriver" in html

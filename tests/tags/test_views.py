@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from forum.domain.models import utcnow
-from tests.factories import make_article, make_post, make_tag, make_user, relate
+from forum.domain.models import Post, Tag, utcnow
+from forum.extensions import db
+from tests.factories import make_article, make_post, make_reply, make_tag, make_user, relate
 
 
 def titles_in(html: str) -> list[str]:
@@ -39,7 +40,7 @@ def test_directory_groups_by_kind_and_shows_aliases(app, client):
         make_tag(name="Insurance", kind="topic")
     html = client.get("/tags").get_data(as_text=True)
     assert html.index(">Drugs<") < html.index(">Conditions<") < html.index(">Topics<")
-    assert re.search(r">Imuran</a> <span aria-hidden=\"true\">→</span>.*azathioprine", html)
+    assert re.search(r'>Imuran</a> <span aria-hidden="true">→</span>.*azathioprine</p>', html)
     assert 'href="/tags/crohns-disease"' in html
 
 
@@ -64,16 +65,21 @@ def test_unknown_tag_is_a_friendly_404(client):
 
 def test_tag_page_shows_name_aliases_definition_and_pinned_overview_first(app, client, aza):
     with app.app_context():
-        from forum.extensions import db
         from forum.domain.models import Tag
+        from forum.extensions import db
 
         tag = db.session.get(Tag, aza)
         make_article(
-            title="Comparing the options", kind="comparison", pinned_to=[tag], position=10,
+            title="Comparing the options",
+            kind="comparison",
+            pinned_to=[tag],
+            position=10,
             summary="Side by side.",
         )
         make_article(
-            title="Azathioprine: an overview", pinned_to=[tag], position=0,
+            title="Azathioprine: an overview",
+            pinned_to=[tag],
+            position=0,
             body="## How it works\n\nIt slows the cells that drive inflammation.",
         )
         make_article(title="Draft overview", pinned_to=[tag], status="draft")
@@ -91,12 +97,13 @@ def test_tag_page_shows_name_aliases_definition_and_pinned_overview_first(app, c
 
 def test_related_tags_show_with_their_definitions(app, client, aza):
     with app.app_context():
-        from forum.extensions import db
         from forum.domain.models import Tag
+        from forum.extensions import db
 
         tag = db.session.get(Tag, aza)
         crohns = make_tag(
-            name="Crohn's disease", kind="condition",
+            name="Crohn's disease",
+            kind="condition",
             definition="A long-term inflammation of the digestive tract.",
         )
         mtx = make_tag(name="methotrexate", definition="A weekly immune-calming drug.")
@@ -113,8 +120,8 @@ def test_related_tags_show_with_their_definitions(app, client, aza):
 
 def test_only_published_posts_are_listed_newest_first(app, client, aza):
     with app.app_context():
-        from forum.extensions import db
         from forum.domain.models import Tag
+        from forum.extensions import db
 
         tag = db.session.get(Tag, aza)
         now = utcnow()
@@ -130,14 +137,16 @@ def test_only_published_posts_are_listed_newest_first(app, client, aza):
 
 def test_post_card_shows_kind_author_date_replies_and_tags(app, client, aza):
     with app.app_context():
-        from forum.extensions import db
         from forum.domain.models import Tag
+        from forum.extensions import db
         from tests.factories import make_reply
 
         tag = db.session.get(Tag, aza)
         topic = make_tag(name="Side effects", kind="topic")
         post = make_post(
-            title="Nausea in week two", tags=[tag, topic], author=make_user(pseudonym="quietriver"),
+            title="Nausea in week two",
+            tags=[tag, topic],
+            author=make_user(pseudonym="quietriver"),
             body="The **first** weeks were hard but it settled.",
         )
         make_reply(post)
@@ -167,8 +176,8 @@ def walk_pages(client, start: str) -> list[str]:
 def test_view_more_walks_every_post_once_in_order(app, client, aza):
     app.config["POSTS_PER_PAGE"] = 4
     with app.app_context():
-        from forum.extensions import db
         from forum.domain.models import Tag
+        from forum.extensions import db
 
         tag = db.session.get(Tag, aza)
         now = utcnow()
@@ -183,8 +192,8 @@ def test_view_more_walks_every_post_once_in_order(app, client, aza):
 def test_posts_arriving_between_clicks_never_repeat_or_vanish(app, client, aza):
     app.config["POSTS_PER_PAGE"] = 3
     with app.app_context():
-        from forum.extensions import db
         from forum.domain.models import Tag
+        from forum.extensions import db
 
         tag = db.session.get(Tag, aza)
         now = utcnow()
@@ -207,8 +216,8 @@ def test_posts_arriving_between_clicks_never_repeat_or_vanish(app, client, aza):
 def test_deep_pages_show_no_overview_and_link_back(app, client, aza):
     app.config["POSTS_PER_PAGE"] = 2
     with app.app_context():
-        from forum.extensions import db
         from forum.domain.models import Tag
+        from forum.extensions import db
 
         tag = db.session.get(Tag, aza)
         make_article(title="The overview", pinned_to=[tag])
@@ -221,7 +230,9 @@ def test_deep_pages_show_no_overview_and_link_back(app, client, aza):
     assert 'name="robots" content="noindex, follow"' in deeper
 
 
-@pytest.mark.parametrize("cursor", ["abc", "1.x", "99999999999999999999999999.1", "-5.-1", ".", "1."])
+@pytest.mark.parametrize(
+    "cursor", ["abc", "1.x", "99999999999999999999999999.1", "-5.-1", ".", "1."]
+)
 def test_broken_cursor_gets_a_clear_400(client, aza, cursor):
     response = client.get(f"/tags/azathioprine?before={cursor}")
     assert response.status_code == 400
@@ -230,8 +241,8 @@ def test_broken_cursor_gets_a_clear_400(client, aza, cursor):
 
 def test_queries_per_tag_page_do_not_grow_with_posts(app, client, count_queries, aza):
     with app.app_context():
-        from forum.extensions import db
         from forum.domain.models import Tag
+        from forum.extensions import db
 
         tag = db.session.get(Tag, aza)
         make_article(pinned_to=[tag])
@@ -256,3 +267,78 @@ def test_queries_per_tag_page_do_not_grow_with_posts(app, client, count_queries,
     with count_queries() as deep:
         client.get(next_link(html))
     assert deep.count <= many.count
+
+
+def test_signed_out_readers_get_the_cached_page_until_it_changes(app, client, count_queries, aza):
+    with app.app_context():
+        tag = db.session.get(Tag, aza)
+        make_post(title="First story", tags=[tag])
+    client.get("/tags/azathioprine")
+    with count_queries() as hit:
+        html = client.get("/tags/azathioprine").get_data(as_text=True)
+    assert "First story" in html
+    assert hit.count == 0  # the version read a moment ago is still trusted
+    app.extensions["page_cache"].forget_versions()
+    with count_queries() as checked:
+        client.get("/tags/azathioprine")
+    assert checked.count == 1  # only the version lookup
+    with app.app_context():
+        tag = db.session.get(Tag, aza)
+        post = make_post(title="Second story", tags=[tag])
+        post_id = post.id
+    assert "Second story" in client.get("/tags/azathioprine").get_data(as_text=True)
+    with app.app_context():
+        from forum.domain.services import posts as post_service
+
+        post = db.session.get(Post, post_id)
+        post.status = post.status.REMOVED
+        post_service.sync_listing(post)
+        db.session.commit()
+    assert "Second story" not in client.get("/tags/azathioprine").get_data(as_text=True)
+    with app.app_context():
+        make_reply(db.session.get(Post, post_id - 1))
+    assert "1 reply" in client.get("/tags/azathioprine").get_data(as_text=True)
+
+
+def test_signed_in_readers_and_pending_flashes_bypass_the_cache(app, client, aza):
+    with app.app_context():
+        reader = make_user()
+        reader_id = reader.get_id()
+    client.get("/tags/azathioprine")
+    cache = app.extensions["page_cache"]
+    assert len(cache) == 1
+    with client.session_transaction() as sess:
+        sess["_flashes"] = [("message", "You have logged out.")]
+    html = client.get("/tags/azathioprine").get_data(as_text=True)
+    assert "You have logged out." in html
+    assert "You have logged out." not in app.test_client().get("/tags/azathioprine").get_data(
+        as_text=True
+    )
+    with client.session_transaction() as sess:
+        sess["_user_id"] = reader_id
+    client.get("/tags/azathioprine")
+    assert len(cache) == 1
+
+
+def test_other_workers_changes_show_within_the_version_ttl(app, client, aza, monkeypatch):
+    """A commit in another process doesn't clear this process's memo: it shows once the
+    remembered version is older than VERSION_TTL."""
+    import time
+
+    from sqlalchemy import text
+
+    from forum import pagecache
+
+    assert "calms an overactive" in client.get("/tags/azathioprine").get_data(as_text=True)
+    with app.app_context(), db.engine.begin() as conn:  # not a Session commit: "elsewhere"
+        conn.execute(
+            text(
+                "UPDATE tags SET definition = 'Changed elsewhere.',"
+                " listing_version = listing_version + 1 WHERE id = :id"
+            ),
+            {"id": aza},
+        )
+    assert "calms an overactive" in client.get("/tags/azathioprine").get_data(as_text=True)
+    later = time.monotonic() + pagecache.VERSION_TTL + 0.01
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: later)
+    assert "Changed elsewhere." in client.get("/tags/azathioprine").get_data(as_text=True)

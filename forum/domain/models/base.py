@@ -54,8 +54,8 @@ class Base(DeclarativeBase):
         type_annotation_map={
             datetime: UTCDateTime(),
             str: String(),
-            # Enums are stored as their lower-case values in VARCHAR (no native PostgreSQL enum types,
-            # so adding a value is a plain migration).
+            # Enums are stored as their lower-case values in VARCHAR (no native PostgreSQL enum
+            # types, so adding a value is a plain migration).
             enum.Enum: Enum(
                 enum.Enum,
                 native_enum=False,

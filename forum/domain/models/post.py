@@ -20,6 +20,7 @@ MAX_BODY_LENGTH = 20_000
 MAX_REPLY_LENGTH = 10_000
 MAX_EXCERPT_LENGTH = 280
 MAX_TAGS_PER_POST = 6
+MAX_DURATION_LENGTH = 120
 
 
 class PostKind(enum.Enum):
@@ -63,7 +64,7 @@ class Post(TimestampMixin, RemovableMixin, RenderedMixin, db.Model):
     title: Mapped[str] = mapped_column(String(MAX_TITLE_LENGTH))
     slug: Mapped[str] = mapped_column(String(80), default="")
     excerpt: Mapped[str] = mapped_column(String(MAX_EXCERPT_LENGTH + 8), default="")
-    experience_duration: Mapped[str | None] = mapped_column(String(80))
+    experience_duration: Mapped[str | None] = mapped_column(String(MAX_DURATION_LENGTH))
     experience_status: Mapped[ExperienceStatus | None]
     published_at: Mapped[datetime | None]
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)

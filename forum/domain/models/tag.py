@@ -54,6 +54,9 @@ class Tag(TimestampMixin, db.Model):
     slug: Mapped[str] = mapped_column(String(MAX_TAG_NAME_LENGTH), unique=True)
     definition: Mapped[str] = mapped_column(String(MAX_DEFINITION_LENGTH), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    # Bumped in the same transaction as any change to what the tag page shows (posts listed,
+    # their cards, pins, relations, the tag itself): the page cache keys on it.
+    listing_version: Mapped[int] = mapped_column(default=0)
 
     aliases: Mapped[list[TagAlias]] = relationship(
         back_populates="tag", cascade="all, delete-orphan", order_by="TagAlias.name_key"

@@ -164,14 +164,18 @@ def render_into(obj, source: str, *, min_heading: int = 3) -> None:
 
 
 def sync_listing(post: Post) -> None:
-    """Keep post_tags.listed_at in step with the post: set while public, NULL otherwise."""
+    """Keep post_tags.listed_at in step with the post (set while public, NULL otherwise), and
+    mark its tag pages changed. Call it after any change a post card shows."""
     listed_at = post.published_at if post.status is PostStatus.PUBLISHED else None
     for link in post.tag_links:
         link.listed_at = listed_at
+    tag_service.touch(link.tag_id or link.tag.id for link in post.tag_links)
 
 
 def set_tags(post: Post, tags: list[Tag]) -> None:
     wanted = {tag.id: tag for tag in tags}
+    dropped = [link.tag_id for link in post.tag_links if link.tag_id not in wanted]
+    tag_service.touch(dropped)
     post.tag_links = [link for link in post.tag_links if link.tag_id in wanted]
     have = {link.tag_id for link in post.tag_links}
     for tag_id, tag in wanted.items():
@@ -233,4 +237,5 @@ def build_reply(
     if status is PostStatus.PUBLISHED:
         post.reply_count += 1
         post.last_activity_at = max(post.last_activity_at, at)
+        tag_service.touch(link.tag_id for link in post.tag_links)  # cards show reply counts
     return reply

@@ -7,7 +7,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
 from forum.domain.models import (
@@ -47,6 +47,17 @@ def resolve_slug(slug: str) -> Resolved | None:
         select(TagAlias).where(TagAlias.slug == slug).options(selectinload(TagAlias.tag))
     )
     return Resolved(alias.tag, alias) if alias is not None else None
+
+
+def page_version(slug: str) -> tuple[int, int] | None:
+    """(tag id, listing_version) for a canonical slug, in one narrow query: all a cached tag
+    page needs to know it is still current. None for aliases and unknown slugs."""
+    # Its own autocommit connection: one round trip, where the session would add BEGIN and
+    # ROLLBACK around it. This is the hot path of every cached tag page.
+    engine = db.engine.execution_options(isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        row = conn.execute(select(Tag.id, Tag.listing_version).where(Tag.slug == slug)).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def resolve_name(name: str) -> Resolved | None:
@@ -235,6 +246,16 @@ def wiki_resolver():
         return cache[key]
 
     return resolve
+
+
+def touch(tag_ids) -> None:
+    """Mark tag pages as changed (their cached copies stop matching). Part of the caller's
+    transaction; the caller commits."""
+    ids = sorted({i for i in tag_ids if i is not None})
+    if ids:
+        db.session.execute(
+            update(Tag).where(Tag.id.in_(ids)).values(listing_version=Tag.listing_version + 1)
+        )
 
 
 def browse(limit_per_kind: int = 12) -> dict[TagKind, list[Tag]]:

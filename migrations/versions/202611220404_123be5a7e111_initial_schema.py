@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 35aa2f7041f4
+Revision ID: 123be5a7e111
 Revises: 
-Create Date: 2026-11-22 03:52:18.686589
+Create Date: 2026-11-22 04:04:47.089151
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '35aa2f7041f4'
+revision = '123be5a7e111'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('slug', sa.String(length=80), nullable=False),
     sa.Column('definition', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('listing_version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tags')),
@@ -86,7 +87,7 @@ def upgrade():
     sa.Column('title', sa.String(length=150), nullable=False),
     sa.Column('slug', sa.String(length=80), nullable=False),
     sa.Column('excerpt', sa.String(length=288), nullable=False),
-    sa.Column('experience_duration', sa.String(length=80), nullable=True),
+    sa.Column('experience_duration', sa.String(length=120), nullable=True),
     sa.Column('experience_status', sa.Enum('taking', 'stopped', 'switched', name='experiencestatus', native_enum=False, length=32), nullable=True),
     sa.Column('published_at', sa.DateTime(), nullable=True),
     sa.Column('last_activity_at', sa.DateTime(), nullable=False),
