@@ -26,9 +26,10 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     _require_real_secret(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from forum.extensions import csrf, db, login_manager, migrate
+    from forum.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    limiter.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -43,12 +44,14 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     templating.init_app(app)
     register_error_handlers(app)
 
+    from forum.accounts.views import bp as accounts_bp
+    from forum.auth.views import bp as auth_bp
     from forum.editorial.views import bp as editorial_bp
     from forum.home.views import bp as home_bp
     from forum.posts.views import bp as posts_bp
     from forum.tags.views import bp as tags_bp
 
-    for bp in (home_bp, tags_bp, posts_bp, editorial_bp):
+    for bp in (home_bp, tags_bp, posts_bp, editorial_bp, auth_bp, accounts_bp):
         app.register_blueprint(bp)
 
     from forum.demo.commands import register_demo_commands

@@ -6,6 +6,8 @@ Environment variables (all optional in development):
   DATABASE_URL   SQLAlchemy URL; default is SQLite in instance/forum.sqlite3. postgres:// and
                  postgresql:// URLs use psycopg 3.
   REDIS_URL      Redis for rate limits and the job queue (optional).
+  SMTP_URL       where email is sent (smtp:// or smtps://); unset: printed to the log.
+  MAIL_FROM      the From header of every email.
   SERVER_TIMING  "1" adds a Server-Timing header with the app's time per request (benchmarks).
   COHORT_ENV     "production" (the default) or "development" (`make run` sets it), which allows
                  plain-HTTP cookies and prints email to the log instead of sending it.
@@ -51,6 +53,14 @@ def load_config(instance_path: str) -> dict[str, object]:
         # and one that died with the server is replaced after the request that finds it.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 3600},
         "REDIS_URL": env.get("REDIS_URL") or None,
+        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": "cohort",
+        # Email: sent by SMTP when SMTP_URL is set (smtp://user:pass@host:587?starttls=1, or
+        # smtps://...), otherwise printed to the server log. Every email goes through the outbox.
+        "SMTP_URL": env.get("SMTP_URL") or None,
+        "MAIL_FROM": env.get("MAIL_FROM", "Cohort <no-reply@cohort.invalid>"),
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
         "SERVER_TIMING": _flag("SERVER_TIMING"),
         # A long story must not expire mid-writing.
         "WTF_CSRF_TIME_LIMIT": None,

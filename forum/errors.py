@@ -60,6 +60,39 @@ class Removed(DomainError):
 PAGES_OF_THEIR_OWN = (403, 404, 410, 500)
 
 
+def _seconds_to_reset() -> int | None:
+    import time
+
+    from forum.extensions import limiter
+
+    current = limiter.current_limit
+    if current is None:
+        return None
+    return max(1, int(current.reset_at - time.time()))
+
+
+def _retry_message() -> str:
+    seconds = _seconds_to_reset()
+    if seconds is None:
+        wait = "a little while"
+    elif seconds < 90:
+        wait = "a minute"
+    elif seconds < 3600:
+        wait = f"{round(seconds / 60)} minutes"
+    else:
+        wait = f"about {round(seconds / 3600)} hour{'s' if seconds >= 5400 else ''}"
+    return (
+        "That has been tried too many times in a short while, so we have paused it to keep "
+        f"accounts safe. Please try again in {wait}. Anything you typed is still in your "
+        "browser: use the back button."
+    )
+
+
+def _retry_headers() -> dict[str, str]:
+    seconds = _seconds_to_reset()
+    return {"Retry-After": str(seconds)} if seconds else {}
+
+
 def _page(status: int, **context):
     name = f"errors/{status}.html" if status in PAGES_OF_THEIR_OWN else "errors/generic.html"
     return render_template(name, status=status, **context), status
@@ -72,6 +105,11 @@ def register_error_handlers(app: Flask) -> None:
             return _page(410, removal=err.removal)
         status = err.status_code if err.status_code in (400, 403, 404, 409) else 400
         return _page(status, message=err.message)
+
+    @app.errorhandler(429)
+    def too_many(err):
+        body, status = _page(429, message=_retry_message())
+        return body, status, _retry_headers()
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
@@ -10,10 +12,12 @@ from sqlalchemy.engine import Engine
 
 from forum.domain.models.base import db
 
-__all__ = ["csrf", "db", "login_manager", "migrate"]
+__all__ = ["csrf", "db", "limiter", "login_manager", "migrate"]
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Storage comes from RATELIMIT_STORAGE_URI: memory by default, Redis when REDIS_URL is set.
+limiter = Limiter(key_func=get_remote_address)
 
 
 @event.listens_for(Engine, "connect")

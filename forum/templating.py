@@ -61,6 +61,14 @@ def init_app(app: Flask) -> None:
         can_read_removed_text=policies.can_read_removed_text,
         is_moderator=policies.is_moderator,
         is_editor=policies.is_editor,
+        can_post=policies.can_post,
+        why_cannot_post=policies.why_cannot_post,
+        can_reply=policies.can_reply,
+        why_cannot_reply=policies.why_cannot_reply,
+        can_edit=policies.can_edit,
+        can_delete=policies.can_delete,
+        can_see_history=policies.can_see_history,
     )
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -182,3 +182,16 @@ def make_article(
         article.references.append(ArticleReference(position=i, **ref))
     db.session.commit()
     return article
+
+
+def login(client, user_or_email, password: str = DEFAULT_PASSWORD, *, remember: bool = False):
+    """Log in through the real form (CSRF is off in the default test app)."""
+    email = user_or_email if isinstance(user_or_email, str) else user_or_email.email
+    data = {"email": email, "password": password}
+    if remember:
+        data["remember"] = "y"
+    return client.post("/login", data=data)
+
+
+def logout(client):
+    return client.post("/logout")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, or_
 
-from forum.domain.models import Article, Post, PostStatus, Reply, UserRole
+from forum.domain.models import Article, Post, PostStatus, Reply, UserRole, UserStatus, utcnow
 from forum.errors import NotAllowed
 
 STAFF_MODERATION = (UserRole.MODERATOR, UserRole.ADMIN)
@@ -76,3 +76,63 @@ def can_read_removed_text(viewer, obj) -> bool:
 
 def can_see_article(viewer, article: Article) -> bool:
     return article.is_published or is_editor(viewer)
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def why_cannot_post(viewer) -> str | None:
+    """None when `viewer` may write stories, threads and replies; otherwise what to do about it."""
+    if not _signed_in(viewer):
+        return "Please log in to write on Cohort."
+    if viewer.status in (UserStatus.BANNED, UserStatus.ERASED):
+        return "This account can no longer post."
+    if viewer.suspended_until is not None and viewer.suspended_until > utcnow():
+        return (
+            "Your account is suspended from posting until "
+            f"{viewer.suspended_until:%d %b %Y}. You can still read."
+        )
+    if not viewer.is_verified:
+        return "Please confirm your email address first: we sent you a link when you signed up."
+    return None
+
+
+def can_post(viewer) -> bool:
+    return why_cannot_post(viewer) is None
+
+
+def why_cannot_reply(viewer, post: Post) -> str | None:
+    if post.status is not PostStatus.PUBLISHED:
+        return "Replies open once this post is published."
+    if post.is_locked and not is_moderator(viewer):
+        return f"This {post.kind.value} is locked, so it doesn't take new replies."
+    return why_cannot_post(viewer)
+
+
+def can_reply(viewer, post: Post) -> bool:
+    return why_cannot_reply(viewer, post) is None
+
+
+def can_edit(viewer, obj: Post | Reply) -> bool:
+    """Authors edit their own posts and replies (unless a moderator removed them);
+    moderators edit anything."""
+    if is_moderator(viewer):
+        return True
+    if not _is_author(viewer, obj) or why_cannot_post(viewer) is not None:
+        return False
+    removed_by_someone_else = obj.status is PostStatus.REMOVED and obj.removed_by_id not in (
+        None,
+        obj.author_id,
+    )
+    return not removed_by_someone_else
+
+
+def can_delete(viewer, obj: Post | Reply) -> bool:
+    """Authors delete their own (soft); moderators remove anything through moderation."""
+    return obj.status is not PostStatus.REMOVED and (
+        _is_author(viewer, obj) or is_moderator(viewer)
+    )
+
+
+def can_see_history(viewer, obj: Post | Reply) -> bool:
+    return obj.status is PostStatus.PUBLISHED or _is_author(viewer, obj) or is_moderator(viewer)

@@ -10,6 +10,13 @@ from forum.domain.services import posts
 bp = Blueprint("posts", __name__, url_prefix="/posts")
 
 
+@bp.route("/new", methods=("GET", "POST"))
+def new():
+    from flask import abort
+
+    abort(404)  # SCAFFOLD
+
+
 @bp.get("/<int:post_id>", defaults={"slug": None})
 @bp.get("/<int:post_id>/<slug>")
 def show(post_id: int, slug: str | None):

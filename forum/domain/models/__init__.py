@@ -8,9 +8,11 @@ from forum.domain.models.article import (
     ArticleStatus,
 )
 from forum.domain.models.base import utcnow
+from forum.domain.models.mail import OutboxEmail
 from forum.domain.models.post import ExperienceStatus, Post, PostKind, PostStatus, PostTag, Reply
 from forum.domain.models.tag import AliasKind, RelationKind, Tag, TagAlias, TagKind, TagRelation
 from forum.domain.models.user import User, UserRole, UserStatus, name_key
+from forum.domain.models.writing import Draft, Revision
 
 __all__ = [
     "AliasKind",
@@ -19,13 +21,16 @@ __all__ = [
     "ArticlePin",
     "ArticleReference",
     "ArticleStatus",
+    "Draft",
     "ExperienceStatus",
+    "OutboxEmail",
     "Post",
     "PostKind",
     "PostStatus",
     "PostTag",
     "RelationKind",
     "Reply",
+    "Revision",
     "Tag",
     "TagAlias",
     "TagKind",

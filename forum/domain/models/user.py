@@ -48,6 +48,13 @@ class User(TimestampMixin, db.Model):
     role: Mapped[UserRole] = mapped_column(default=UserRole.MEMBER)
     status: Mapped[UserStatus] = mapped_column(default=UserStatus.ACTIVE)
     email_verified_at: Mapped[datetime | None]
+    # A new address waiting for its verification link; the old one stays in use until then.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
+    # Declared at sign-up: 16 or older; and the separate, explicit consent to store the health
+    # information they choose to share (GDPR Art. 9), each with its time.
+    age_confirmed_at: Mapped[datetime | None]
+    health_consent_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
     suspended_until: Mapped[datetime | None]
     # Bumped to end every other session (password change, erasure); part of the login cookie id.
     session_version: Mapped[int] = mapped_column(default=1)
@@ -71,6 +78,14 @@ class User(TimestampMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}.{self.session_version}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def is_erased(self) -> bool:
+        return self.status is UserStatus.ERASED
 
     @property
     def is_staff(self) -> bool:

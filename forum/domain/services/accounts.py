@@ -34,3 +34,29 @@ def build_user(
     )
     db.session.add(user)
     return user
+
+
+# A real scrypt hash of a random password: checking against it when no account matches keeps
+# "no such email" as slow as "wrong password", so timing doesn't reveal who has an account.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-dummy", method="scrypt")
+
+LOGIN_FAILED = "That email and password don’t match an account. Check both and try again."
+
+
+def authenticate(email: str, password: str) -> User:
+    """The active member with this email and password. One message for every failure."""
+    from sqlalchemy import select
+
+    from forum.domain.models import UserStatus
+    from forum.errors import DomainError
+
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        raise DomainError(LOGIN_FAILED)
+    if not password_matches(user, password) or user.status in (
+        UserStatus.BANNED,
+        UserStatus.ERASED,
+    ):
+        raise DomainError(LOGIN_FAILED)
+    return user

@@ -1,0 +1,34 @@
+"""The base every form shares: a domain error lands on the field it names, or on the form."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+
+from forum.errors import DomainError
+
+
+class AppForm(FlaskForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.form_errors_extra: list[str] = []
+
+    def show(self, err: DomainError) -> None:
+        """Put a service's message where the person will look for it."""
+        field = getattr(self, err.field, None) if err.field else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, err.message]
+        else:
+            self.form_errors_extra.append(err.message)
+
+    @property
+    def all_errors(self) -> list[tuple[str | None, str]]:
+        """(field id or None, message) for the summary at the top of the form."""
+        found = [(None, message) for message in self.form_errors_extra]
+        for field in self:
+            for message in field.errors or ():
+                found.append((field.id, message))
+        return found
+
+
+class EmptyForm(AppForm):
+    """For buttons that change state: just the CSRF token."""
