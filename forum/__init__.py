@@ -57,6 +57,10 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from forum.demo.commands import register_demo_commands
 
     register_demo_commands(app)
+
+    from forum.accounts.commands import register_account_commands
+
+    register_account_commands(app)
     return app
 
 

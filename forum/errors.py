@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
@@ -105,6 +106,16 @@ def register_error_handlers(app: Flask) -> None:
             return _page(410, removal=err.removal)
         status = err.status_code if err.status_code in (400, 403, 404, 409) else 400
         return _page(status, message=err.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(err):
+        # Never lose what someone wrote: show it back (escaped) so it can be copied.
+        kept = [
+            (name, value)
+            for name, value in request.form.items(multi=True)
+            if value.strip() and name != "csrf_token" and "password" not in name
+        ]
+        return render_template("errors/csrf.html", kept=kept), 400
 
     @app.errorhandler(429)
     def too_many(err):

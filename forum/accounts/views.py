@@ -1,14 +1,121 @@
-"""Account settings (scaffold: replaced later in the accounts-and-posting issue)."""
+"""A member's account: settings, password and email, export, erasure; and public profiles."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
-from flask_login import login_required
+import json
 
-bp = Blueprint("accounts", __name__, url_prefix="/account")
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from forum.accounts.forms import ChangeEmailForm, ChangePasswordForm, EraseForm
+from forum.auth import emails
+from forum.domain.models import User, UserStatus, name_key
+from forum.domain.services import accounts, posts
+from forum.domain.services.posts import Cursor
+from forum.errors import DomainError, NotFound
+from forum.extensions import db, limiter
+from forum.forms import EmptyForm
+
+bp = Blueprint("accounts", __name__)
 
 
-@bp.get("")
+def member() -> User:
+    """The signed-in User itself (services and login_user need the object, not the proxy)."""
+    return current_user._get_current_object()
+
+
+@bp.get("/account")
 @login_required
 def settings():
-    abort(404)  # SCAFFOLD
+    return render_template("accounts/settings.html", resend_form=EmptyForm())
+
+
+@bp.route("/account/password", methods=("GET", "POST"))
+@login_required
+@limiter.limit("10 per hour", methods=["POST"], key_func=lambda: f"pw:{current_user.id}")
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.change_password(
+                member(), current=form.current_password.data, new=form.new_password.data
+            )
+        except DomainError as err:
+            form.show(err)
+        else:
+            login_user(user)  # this session carries the new session version; others end
+            emails.send_password_changed(user)
+            flash("Your password is changed. Any other devices have been logged out.")
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/account/email", methods=("GET", "POST"))
+@login_required
+@limiter.limit("5 per hour", methods=["POST"], key_func=lambda: f"email:{current_user.id}")
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        old_email = current_user.email
+        try:
+            token = accounts.request_email_change(
+                member(), password=form.password.data, new_email=form.new_email.data
+            )
+        except DomainError as err:
+            form.show(err)
+        else:
+            emails.send_email_change(member(), token, old_email)
+            flash(
+                f"We sent a link to {current_user.pending_email}. Your address changes when "
+                "you open it."
+            )
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/change_email.html", form=form)
+
+
+@bp.get("/account/export")
+@login_required
+@limiter.limit("10 per hour", key_func=lambda: f"export:{current_user.id}")
+def export():
+    data = accounts.export_data(member())
+    body = json.dumps(data, indent=2, ensure_ascii=False)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="cohort-{current_user.pseudonym_key}.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.route("/account/erase", methods=("GET", "POST"))
+@login_required
+@limiter.limit("5 per hour", methods=["POST"], key_func=lambda: f"erase:{current_user.id}")
+def erase():
+    form = EraseForm()
+    if form.validate_on_submit():
+        try:
+            accounts.erase_account(
+                member(),
+                password=form.password.data,
+                choice=accounts.ErasureChoice(form.choice.data),
+            )
+        except DomainError as err:
+            form.show(err)
+        else:
+            logout_user()
+            flash("Your account and your personal data have been erased. Take care.")
+            return redirect(url_for("home.index"))
+    return render_template("accounts/erase.html", form=form)
+
+
+@bp.get("/members/<pseudonym>")
+def profile(pseudonym: str):
+    member = db.session.scalar(select(User).where(User.pseudonym_key == name_key(pseudonym)))
+    if member is None or member.status is UserStatus.ERASED:
+        raise NotFound("There is no member with that name.")
+    before = Cursor.decode(request.args.get("before"))
+    page = posts.by_author(member, before=before, limit=current_app.config["POSTS_PER_PAGE"])
+    return render_template("accounts/profile.html", member=member, page=page, first_page=before is None)

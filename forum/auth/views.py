@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.auth.forms import LoginForm
+from forum.auth import emails
+from forum.auth.forms import EmailOnlyForm, LoginForm, NewPasswordForm, SignUpForm
 from forum.domain.services import accounts
 from forum.errors import DomainError
 from forum.extensions import limiter
@@ -60,13 +61,98 @@ def login():
 
 
 @bp.route("/signup", methods=("GET", "POST"))
+@limiter.limit("5 per hour;20 per day", methods=["POST"], deduct_when=lambda r: r.status_code == 302)
 def signup():
-    abort(404)  # SCAFFOLD
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignUpForm()
+    warning = None
+    if form.validate_on_submit():
+        try:
+            result = accounts.sign_up(form.to_draft())
+        except accounts.PseudonymWarning as err:
+            warning = err.message
+        except DomainError as err:
+            form.show(err)
+        else:
+            # The same next page either way, and nobody is logged in yet: being logged in here
+            # would tell a stranger that the address was new. The emailed link logs them in.
+            if result.user is not None:
+                emails.send_verification(result.user)
+            else:
+                emails.send_already_registered(result.existing)
+            session["signup_email"] = form.email.data.strip().lower()
+            return redirect(url_for("auth.check_email"))
+    return render_template("auth/signup.html", form=form, warning=warning)
+
+
+@bp.get("/signup/check-email")
+def check_email():
+    return render_template("auth/check_email.html", email=session.get("signup_email"))
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    try:
+        user = accounts.verify_email(token)
+    except DomainError as err:
+        return render_template("auth/link_problem.html", message=err.message), 400
+    flash("Thank you: your email address is confirmed.")
+    if not current_user.is_authenticated:
+        login_user(user)  # following the link proves they read this address's email
+    if current_user.id == user.id:
+        return redirect(url_for("posts.new") if user.is_verified else url_for("home.index"))
+    return redirect(url_for("home.index"))
+
+
+@bp.post("/verify/resend")
+@login_required
+@limiter.limit("3 per hour", key_func=lambda: f"resend:{current_user.id}")
+def resend_verification():
+    form = EmptyForm()
+    if form.validate_on_submit() and not current_user.is_verified:
+        emails.send_verification(current_user._get_current_object())
+        flash(f"We sent a new link to {current_user.email}.")
+    return redirect(url_for("accounts.settings"))
+
+
+def _reset_email_key() -> str:
+    return "reset:" + request.form.get("email", "").strip().lower()
 
 
 @bp.route("/reset-password", methods=("GET", "POST"))
+@limiter.limit("5 per hour", methods=["POST"])
+@limiter.limit("3 per hour", methods=["POST"], key_func=_reset_email_key)
 def reset_request():
-    abort(404)  # SCAFFOLD
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        user = accounts.find_for_reset(form.email.data)
+        if user is not None:
+            emails.send_reset(user)
+        # The same answer either way: this page never says whether an address has an account.
+        return render_template("auth/reset_sent.html", email=form.email.data.strip())
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=("GET", "POST"))
+@limiter.limit("10 per hour", methods=["POST"])
+def reset_password(token: str):
+    try:
+        user = accounts.user_for_reset_token(token)
+    except DomainError as err:
+        return render_template("auth/link_problem.html", message=err.message, reset=True), 400
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.reset_password(token, form.password.data)
+        except DomainError as err:
+            form.show(err)
+        else:
+            emails.send_password_changed(user)
+            logout_user()
+            flash("Your password is changed. Please log in with it; other devices were logged out.")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, user=user)
 
 
 @bp.post("/logout")

@@ -1,20 +1,50 @@
-"""Accounts: creating members and checking passwords."""
+"""Accounts: joining, proving an email address, passwords, exporting and erasing one’s data.
+
+Each public function is one unit of work and commits once. Emails are composed by the web
+layer (forum/auth/emails.py) from the tokens made here, after the change is committed.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from forum.domain.models import User, UserRole, name_key, utcnow
+from forum.domain.models import (
+    Draft,
+    OutboxEmail,
+    Post,
+    PostStatus,
+    PostTag,
+    Reply,
+    Revision,
+    User,
+    UserRole,
+    UserStatus,
+    name_key,
+    utcnow,
+)
+from forum.domain.services import credentials
+from forum.domain.services import tags as tag_service
+from forum.errors import DomainError
 from forum.extensions import db
 
 
 def hash_password(password: str) -> str:
-    """scrypt via Werkzeug: memory-hard, salted, and with no extra dependency."""
+    """scrypt via Werkzeug: memory-hard and salted, with no extra dependency."""
     return generate_password_hash(password, method="scrypt")
 
 
 def password_matches(user: User, password: str) -> bool:
     return bool(user.password_hash) and check_password_hash(user.password_hash, password)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
 
 
 def build_user(
@@ -25,9 +55,11 @@ def build_user(
     user = User(
         pseudonym=pseudonym,
         pseudonym_key=name_key(pseudonym),
-        email=email.strip().lower(),
+        email=normalize_email(email),
         password_hash=password_hash,
         role=role,
+        status=UserStatus.ACTIVE,
+        session_version=1,
         email_verified_at=now if verified else None,
         created_at=now,
         updated_at=now,
@@ -44,19 +76,362 @@ LOGIN_FAILED = "That email and password don’t match an account. Check both and
 
 
 def authenticate(email: str, password: str) -> User:
-    """The active member with this email and password. One message for every failure."""
-    from sqlalchemy import select
-
-    from forum.domain.models import UserStatus
-    from forum.errors import DomainError
-
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    """The member with this email and password who may log in. One message for every failure."""
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password)
         raise DomainError(LOGIN_FAILED)
-    if not password_matches(user, password) or user.status in (
-        UserStatus.BANNED,
-        UserStatus.ERASED,
-    ):
+    if not password_matches(user, password) or not user.is_active:
         raise DomainError(LOGIN_FAILED)
+    return user
+
+
+# --- joining -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignUp:
+    pseudonym: str
+    email: str
+    password: str
+    age_confirmed: bool
+    health_consent: bool
+    accept_pseudonym_warning: bool = False
+
+
+class PseudonymWarning(DomainError):
+    """The pseudonym may identify the person; the form asks them to confirm or change it."""
+
+
+@dataclass(frozen=True)
+class SignUpResult:
+    user: User | None  # None when the email already had an account (told by email, not here)
+    existing: User | None = None
+
+
+def sign_up(draft: SignUp) -> SignUpResult:
+    """Create an unverified member. Raises DomainError (on a field) or PseudonymWarning.
+
+    An email that already has an account is *not* reported on the page (that would tell anyone
+    who is a member); the caller emails that address instead and shows the same next step."""
+    pseudonym = credentials.check_pseudonym_shape(draft.pseudonym)
+    email = normalize_email(draft.email)
+    if not draft.age_confirmed:
+        raise DomainError("Cohort is for people aged 16 or older.", field="age_confirmed")
+    if not draft.health_consent:
+        raise DomainError(
+            "We need your consent to store the health information you choose to share; "
+            "without it we can’t hold your account.",
+            field="health_consent",
+        )
+    credentials.check_password(draft.password, pseudonym=pseudonym, email=email)
+    if db.session.scalar(select(User.id).where(User.pseudonym_key == name_key(pseudonym))):
+        raise DomainError("That pseudonym is taken. Please choose another.", field="pseudonym")
+    warning = credentials.pseudonym_warning(pseudonym)
+    if warning and not draft.accept_pseudonym_warning:
+        raise PseudonymWarning(warning, field="pseudonym")
+    existing = db.session.scalar(
+        select(User).where(or_(User.email == email, User.pending_email == email))
+    )
+    if existing is not None:
+        return SignUpResult(None, existing)
+    now = utcnow()
+    user = build_user(
+        pseudonym=pseudonym,
+        email=email,
+        password_hash=hash_password(draft.password),
+        role=UserRole.MEMBER,
+        verified=False,
+    )
+    user.age_confirmed_at = now
+    user.health_consent_at = now
+    try:
+        db.session.commit()
+    except IntegrityError as err:  # a race with another sign-up for the same name or email
+        db.session.rollback()
+        raise DomainError("That pseudonym is taken. Please choose another.", field="pseudonym") from err
+    return SignUpResult(user)
+
+
+def verification_token(user: User, email: str | None = None) -> str:
+    return credentials.make_token("verify-email", {"uid": user.id, "email": email or user.email})
+
+
+def verify_email(token: str) -> User:
+    """Mark the address in the link as verified: the sign-up address or a new one."""
+    payload = credentials.read_token("verify-email", token, credentials.VERIFY_MAX_AGE)
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.is_erased:
+        raise DomainError("That link isn’t valid any more.")
+    email = payload.get("email")
+    now = utcnow()
+    if email == user.email:
+        if user.email_verified_at is None:
+            user.email_verified_at = now
+    elif email is not None and email == user.pending_email:
+        if db.session.scalar(select(User.id).where(User.email == email, User.id != user.id)):
+            raise DomainError("That address is now used by another account.")
+        user.email, user.pending_email = email, None
+        user.email_verified_at = now
+    else:
+        raise DomainError("That link is for an address this account no longer uses.")
+    db.session.commit()
+    return user
+
+
+# --- passwords -----------------------------------------------------------------------------------
+
+
+def find_for_reset(email: str) -> User | None:
+    """The account a reset email should go to, if any (the page never says which)."""
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    return user if user is not None and user.is_active else None
+
+
+def reset_token(user: User) -> str:
+    return credentials.make_token(
+        "reset-password", {"uid": user.id, "pw": credentials.password_fingerprint(user)}
+    )
+
+
+def user_for_reset_token(token: str) -> User:
+    payload = credentials.read_token("reset-password", token, credentials.RESET_MAX_AGE)
+    user = db.session.get(User, payload.get("uid"))
+    if (
+        user is None
+        or not user.is_active
+        or payload.get("pw") != credentials.password_fingerprint(user)
+    ):
+        raise DomainError("That link has already been used or is no longer valid.")
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link; ends every session, and proves the email."""
+    user = user_for_reset_token(token)
+    _set_password(user, new_password)
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()  # they read an email sent to this address
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, *, current: str, new: str) -> User:
+    """Change a password; other sessions end (the caller logs this one back in)."""
+    if not password_matches(user, current):
+        raise DomainError("That isn’t your current password.", field="current_password")
+    _set_password(user, new, field="new_password")
+    db.session.commit()
+    return user
+
+
+def _set_password(user: User, password: str, field: str = "password") -> None:
+    try:
+        credentials.check_password(password, pseudonym=user.pseudonym, email=user.email or "")
+    except DomainError as err:
+        raise DomainError(err.message, field=field) from err
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+
+
+def request_email_change(user: User, *, password: str, new_email: str) -> str:
+    """Remember the new address until its link is followed; returns the token for the email."""
+    if not password_matches(user, password):
+        raise DomainError("That isn’t your current password.", field="password")
+    new_email = normalize_email(new_email)
+    if new_email == user.email:
+        raise DomainError("That is already your email address.", field="new_email")
+    user.pending_email = new_email
+    db.session.commit()
+    return verification_token(user, new_email)
+
+
+def email_is_taken(email: str, *, by_other_than: User) -> bool:
+    return (
+        db.session.scalar(
+            select(User.id).where(User.email == normalize_email(email), User.id != by_other_than.id)
+        )
+        is not None
+    )
+
+
+# --- export and erasure --------------------------------------------------------------------------
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_data(user: User) -> dict:
+    """Everything Cohort stores about `user` and everything they wrote, as plain data."""
+    posts = db.session.scalars(select(Post).where(Post.author_id == user.id).order_by(Post.id)).all()
+    replies = db.session.scalars(
+        select(Reply).where(Reply.author_id == user.id).order_by(Reply.id)
+    ).all()
+    post_ids = [p.id for p in posts]
+    reply_ids = [r.id for r in replies]
+    revisions = db.session.scalars(
+        select(Revision)
+        .where(or_(Revision.post_id.in_(post_ids), Revision.reply_id.in_(reply_ids)))
+        .order_by(Revision.id)
+    ).all()
+    drafts = db.session.scalars(select(Draft).where(Draft.author_id == user.id)).all()
+    emails = db.session.scalars(
+        select(OutboxEmail).where(OutboxEmail.to_address == user.email).order_by(OutboxEmail.id)
+    ).all()
+    return {
+        "exported_at": utcnow().isoformat(),
+        "account": {
+            "id": user.id,
+            "pseudonym": user.pseudonym,
+            "email": user.email,
+            "pending_email": user.pending_email,
+            "role": user.role.value,
+            "status": user.status.value,
+            "member_since": _iso(user.created_at),
+            "email_verified_at": _iso(user.email_verified_at),
+            "declared_16_or_older_at": _iso(user.age_confirmed_at),
+            "health_data_consent_at": _iso(user.health_consent_at),
+            "suspended_until": _iso(user.suspended_until),
+        },
+        "posts": [
+            {
+                "id": p.id,
+                "kind": p.kind.value,
+                "status": p.status.value,
+                "title": p.title,
+                "body": p.body,
+                "tags": [t.name for t in p.tags],
+                "taking_for": p.experience_duration,
+                "experience_status": p.experience_status.value if p.experience_status else None,
+                "created_at": _iso(p.created_at),
+                "published_at": _iso(p.published_at),
+                "edited_at": _iso(p.edited_at),
+                "removed_at": _iso(p.removed_at),
+                "removal_reason": p.removal_reason,
+            }
+            for p in posts
+        ],
+        "replies": [
+            {
+                "id": r.id,
+                "post_id": r.post_id,
+                "status": r.status.value,
+                "body": r.body,
+                "created_at": _iso(r.created_at),
+                "edited_at": _iso(r.edited_at),
+                "removed_at": _iso(r.removed_at),
+            }
+            for r in replies
+        ],
+        "earlier_versions": [
+            {
+                "post_id": v.post_id,
+                "reply_id": v.reply_id,
+                "title": v.title,
+                "body": v.body,
+                "written_at": _iso(v.written_at),
+            }
+            for v in revisions
+        ],
+        "drafts": [
+            {
+                "kind": d.kind.value,
+                "title": d.title,
+                "body": d.body,
+                "tags": d.tag_names,
+                "updated_at": _iso(d.updated_at),
+            }
+            for d in drafts
+        ],
+        "emails_sent_to_you": [
+            {"subject": e.subject, "created_at": _iso(e.created_at), "sent_at": _iso(e.sent_at)}
+            for e in emails
+        ],
+    }
+
+
+class ErasureChoice(Enum):
+    DELETE_POSTS = "delete"  # their stories, threads and replies are removed and blanked
+    KEEP_ANONYMOUSLY = "keep"  # they stay, shown as written by "a former member"
+
+
+def erase_account(user: User, *, password: str, choice: ErasureChoice) -> None:
+    """Erase a member’s personal data for good; their writing is blanked or kept anonymously.
+
+    Rows stay as tombstones (ids, timestamps) so threads keep their shape and counts stay true."""
+    if not password_matches(user, password):
+        raise DomainError("That isn’t your password.", field="password")
+    now = utcnow()
+    posts = db.session.scalars(select(Post).where(Post.author_id == user.id)).all()
+    replies = db.session.scalars(select(Reply).where(Reply.author_id == user.id)).all()
+    touched_tags = {link.tag_id for post in posts for link in post.tag_links}
+    if choice is ErasureChoice.DELETE_POSTS:
+        for post in posts:
+            post.title, post.body, post.body_html, post.excerpt = "[removed]", "", "", ""
+            post.experience_duration = post.experience_status = None
+            if post.status is not PostStatus.REMOVED:
+                post.status, post.removed_at, post.removed_by_id = PostStatus.REMOVED, now, user.id
+                post.removal_reason = None
+        for reply in replies:
+            if reply.status is PostStatus.PUBLISHED:
+                reply.post.reply_count -= 1
+                touched_tags |= {link.tag_id for link in reply.post.tag_links}
+            reply.body, reply.body_html = "", ""
+            if reply.status is not PostStatus.REMOVED:
+                reply.status, reply.removed_at, reply.removed_by_id = PostStatus.REMOVED, now, user.id
+        db.session.execute(
+            delete(Revision).where(
+                or_(
+                    Revision.post_id.in_([p.id for p in posts]),
+                    Revision.reply_id.in_([r.id for r in replies]),
+                )
+            )
+        )
+        db.session.execute(
+            update(PostTag)
+            .where(PostTag.post_id.in_([p.id for p in posts]))
+            .values(listed_at=None)
+        )
+    else:
+        for obj in (*posts, *replies):
+            obj.author_id = None
+            if obj.removed_by_id == user.id:
+                obj.removed_by_id = None
+        db.session.execute(
+            update(Revision).where(Revision.editor_id == user.id).values(editor_id=None)
+        )
+    db.session.execute(delete(Draft).where(Draft.author_id == user.id))
+    if user.email:
+        db.session.execute(delete(OutboxEmail).where(OutboxEmail.to_address == user.email))
+    user.pseudonym = user.pseudonym_key = f"former-member-{user.id}"
+    user.email = user.pending_email = user.password_hash = None
+    user.age_confirmed_at = user.health_consent_at = user.email_verified_at = None
+    user.status, user.erased_at = UserStatus.ERASED, now
+    user.session_version += 1
+    tag_service.touch(touched_tags)
+    db.session.commit()
+
+
+# --- operators ----------------------------------------------------------------------------------
+
+
+def create_user(*, email: str, pseudonym: str, password: str, role: UserRole) -> User:
+    """A verified account made by an operator (the first admin, moderators, editors)."""
+    pseudonym = credentials.check_pseudonym_shape(pseudonym)
+    email = normalize_email(email)
+    credentials.check_password(password, pseudonym=pseudonym, email=email)
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise DomainError(f"An account with {email} already exists.", field="email")
+    if db.session.scalar(select(User.id).where(User.pseudonym_key == name_key(pseudonym))):
+        raise DomainError(f"The pseudonym {pseudonym} is taken.", field="pseudonym")
+    user = build_user(
+        pseudonym=pseudonym,
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        verified=True,
+    )
+    user.age_confirmed_at = user.health_consent_at = utcnow()
+    db.session.commit()
     return user

@@ -38,5 +38,5 @@ def get_readable_or_404(slug: str, *, viewer) -> Article:
         )
     )
     if article is None or not policies.can_see_article(viewer, article):
-        raise NotFound("We couldn't find that article. The link may be out of date.")
+        raise NotFound("We couldn’t find that article. The link may be out of date.")
     return article

@@ -1,0 +1,74 @@
+"""The emails the account flows send. Links are built here, where url_for is available."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from forum import mail
+from forum.domain.models import User
+from forum.domain.services import accounts, credentials
+
+
+def send_verification(user: User) -> None:
+    link = url_for("auth.verify", token=accounts.verification_token(user), _external=True)
+    mail.send(
+        user.email,
+        "Confirm your email address for Cohort",
+        "verify_email",
+        user=user,
+        link=link,
+        hours=credentials.VERIFY_MAX_AGE // 3600,
+    )
+
+
+def send_already_registered(user: User) -> None:
+    """Someone signed up with an address that has an account: tell its owner, not the page."""
+    mail.send(
+        user.email or user.pending_email,
+        "Someone tried to sign up to Cohort with your email address",
+        "already_registered",
+        user=user,
+        login=url_for("auth.login", _external=True),
+        reset=url_for("auth.reset_request", _external=True),
+    )
+
+
+def send_reset(user: User) -> None:
+    link = url_for("auth.reset_password", token=accounts.reset_token(user), _external=True)
+    mail.send(
+        user.email,
+        "Reset your Cohort password",
+        "reset_password",
+        user=user,
+        link=link,
+        minutes=credentials.RESET_MAX_AGE // 60,
+    )
+
+
+def send_email_change(user: User, token: str, old_email: str) -> None:
+    link = url_for("auth.verify", token=token, _external=True)
+    mail.queue(
+        user.pending_email,
+        "Confirm your new email address for Cohort",
+        "verify_new_email",
+        user=user,
+        link=link,
+        hours=credentials.VERIFY_MAX_AGE // 3600,
+    )
+    mail.send(
+        old_email,
+        "Your Cohort email address is being changed",
+        "email_change_notice",
+        user=user,
+        new_email=user.pending_email,
+    )
+
+
+def send_password_changed(user: User) -> None:
+    mail.send(
+        user.email,
+        "Your Cohort password was changed",
+        "password_changed",
+        user=user,
+        reset=url_for("auth.reset_request", _external=True),
+    )

@@ -1,0 +1,149 @@
+"""Sign-up: pseudonym advice, age and consent, strong passwords, email verification."""
+
+from __future__ import annotations
+
+import pytest
+
+from forum.domain.models import User
+from forum.extensions import db
+from tests.factories import login, link_in, make_user, outbox
+
+GOOD = {
+    "pseudonym": "river_stone",
+    "email": "River@Example.com",
+    "password": "maple kettle orbit lantern",
+    "age_confirmed": "y",
+    "health_consent": "y",
+}
+
+
+def sign_up(client, **changes):
+    data = {**GOOD, **changes}
+    return client.post("/signup", data={k: v for k, v in data.items() if v is not None})
+
+
+def the_user(app, email="river@example.com") -> User | None:
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        if user is not None:
+            db.session.expunge(user)
+        return user
+
+
+def test_sign_up_sends_a_verification_link_that_confirms_and_logs_in(app, client):
+    response = sign_up(client)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/signup/check-email")
+    page = client.get("/signup/check-email").get_data(as_text=True)
+    assert "river@example.com" in page
+    user = the_user(app)
+    assert user is not None and user.email_verified_at is None
+    assert user.age_confirmed_at is not None and user.health_consent_at is not None
+    assert user.password_hash != GOOD["password"] and user.password_hash.startswith("scrypt")
+    assert "river_stone" not in client.get("/").get_data(as_text=True)  # not logged in yet
+    [email] = outbox(app, "river@example.com")
+    assert email.subject == "Confirm your email address for Cohort"
+    response = client.get(link_in(email, "/verify/"))
+    assert response.status_code == 302
+    assert the_user(app).email_verified_at is not None
+    assert "river_stone" in client.get("/").get_data(as_text=True)
+
+
+def test_unverified_members_can_read_but_are_told_to_confirm_before_writing(app, client):
+    sign_up(client)
+    login(client, "river@example.com", GOOD["password"])
+    assert client.get("/tags").status_code == 200
+    html = client.get("/posts/new").get_data(as_text=True)
+    assert "Please confirm your email address first" in html
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"age_confirmed": None}, "age_confirmed", "aged 16 or older"),
+        ({"health_consent": None}, "health_consent", "consent to store the health information"),
+        ({"password": "short"}, "password", "at least 10 characters"),
+        ({"password": "password123"}, "password", "most common"),
+        ({"password": "qwertyuiop"}, "password", "most common"),
+        ({"password": "river_stone_99!"}, "password", "pseudonym or email"),
+        ({"pseudonym": "ab"}, "pseudonym", "between 3 and"),
+        ({"pseudonym": "me@home"}, "pseudonym", "can’t contain “@”"),
+        ({"pseudonym": "<b>bold</b>"}, "pseudonym", "Use letters, numbers"),
+        ({"pseudonym": "admin"}, "pseudonym", "reserved"),
+        ({"email": "not-an-email"}, "email", "Enter an email address like"),
+    ],
+)
+def test_invalid_sign_up_keeps_what_was_typed_and_explains(app, client, changes, field, message):
+    response = sign_up(client, **changes)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert f'id="{field}-error"' in html  # the message sits on the field
+    assert 'aria-invalid="true"' in html or field in ("age_confirmed", "health_consent")
+    if "pseudonym" not in changes:
+        assert 'value="river_stone"' in html
+    assert GOOD["password"] not in html  # passwords are never sent back
+    assert the_user(app) is None
+
+
+def test_taken_pseudonym_is_refused_case_insensitively(app, client):
+    with app.app_context():
+        make_user(pseudonym="River_Stone")
+    html = sign_up(client).get_data(as_text=True)
+    assert "That pseudonym is taken" in html
+
+
+@pytest.mark.parametrize("pseudonym", ["Mary Jones", "john.smith", "sarah_miller", "mary.jones.com"])
+def test_pseudonyms_that_may_identify_someone_get_a_warning_they_can_override(app, client, pseudonym):
+    html = sign_up(client, pseudonym=pseudonym).get_data(as_text=True)
+    assert "Check your pseudonym." in html
+    assert "Use this pseudonym anyway" in html
+    assert the_user(app) is None
+    response = sign_up(client, pseudonym=pseudonym, accept_pseudonym_warning="y")
+    assert response.status_code == 302
+    assert the_user(app).pseudonym == pseudonym
+
+
+@pytest.mark.parametrize("pseudonym", ["river_stone", "Quiet River", "slowburn_sam", "Pip42"])
+def test_ordinary_pseudonyms_get_no_warning(app, client, pseudonym):
+    assert sign_up(client, pseudonym=pseudonym).status_code == 302
+
+
+def test_signing_up_with_a_registered_email_does_not_reveal_it(app, client):
+    with app.app_context():
+        make_user(email="river@example.com", pseudonym="original")
+    response = sign_up(client)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/signup/check-email")
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(User.id))) == 1
+    [email] = outbox(app, "river@example.com")
+    assert "already has one" in email.body_text
+
+
+def test_verification_links_expire_and_cannot_be_forged(app, client, monkeypatch):
+    sign_up(client)
+    [email] = outbox(app, "river@example.com")
+    path = link_in(email, "/verify/")
+    assert client.get(path[:-3] + "abc").status_code == 400
+    import itsdangerous.timed
+
+    later = itsdangerous.timed.time.time() + 4 * 24 * 3600
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "That link has expired" in response.get_data(as_text=True)
+    assert the_user(app).email_verified_at is None
+
+
+def test_resend_verification(app, client):
+    sign_up(client)
+    login(client, "river@example.com", GOOD["password"])
+    assert "Send the link again" in client.get("/account").get_data(as_text=True)
+    client.post("/verify/resend")
+    assert len(outbox(app, "river@example.com")) == 2
+
+
+def test_sign_up_is_rate_limited_per_address(app, client):
+    for i in range(5):
+        assert sign_up(client, pseudonym=f"member_{i}", email=f"m{i}@example.com").status_code == 302
+    response = sign_up(client, pseudonym="member_x", email="mx@example.com")
+    assert response.status_code == 429
