@@ -25,6 +25,10 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         app.config.from_mapping(overrides)
     _require_real_secret(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.debug:
+        # Flask's logger inherits WARNING from the root logger; Cohort logs useful INFO lines
+        # (e.g. emails in development when no SMTP_URL is set).
+        app.logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
 
     from forum.extensions import csrf, db, limiter, login_manager, migrate
 

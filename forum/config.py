@@ -62,6 +62,7 @@ def load_config(instance_path: str) -> dict[str, object]:
         "MAIL_FROM": env.get("MAIL_FROM", "Cohort <no-reply@cohort.invalid>"),
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
         "SERVER_TIMING": _flag("SERVER_TIMING"),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
         # A long story must not expire mid-writing.
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",

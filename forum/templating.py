@@ -20,6 +20,13 @@ def when(value: datetime | date | None) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
+def when_time(value: datetime | None) -> str:
+    """'22 Nov 2026, 14:05 UTC': for private pages where the minute matters (drafts)."""
+    if value is None:
+        return ""
+    return f"{when(value)}, {value:%H:%M} UTC"
+
+
 def isodate(value: datetime | date | None) -> str:
     if value is None:
         return ""
@@ -49,6 +56,7 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         when=when,
+        when_time=when_time,
         isodate=isodate,
         user_text=user_text,
         user_text_lead=user_text_lead,
@@ -68,6 +76,7 @@ def init_app(app: Flask) -> None:
         can_edit=policies.can_edit,
         can_delete=policies.can_delete,
         can_see_history=policies.can_see_history,
+        can_delete_own=policies.can_delete_own,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -59,6 +59,7 @@ def make_user(
         verified=verified,
     )
     user.status = UserStatus(status)
+    user.age_confirmed_at = user.health_consent_at = utcnow()
     if joined is not None:
         user.created_at = joined
     db.session.commit()
@@ -195,3 +196,39 @@ def login(client, user_or_email, password: str = DEFAULT_PASSWORD, *, remember: 
 
 def logout(client):
     return client.post("/logout")
+
+
+def outbox(app, to: str | None = None) -> list:
+    """Emails in the outbox (optionally to one address), oldest first."""
+    from sqlalchemy import select
+
+    from forum.domain.models import OutboxEmail
+
+    with app.app_context():
+        query = select(OutboxEmail).order_by(OutboxEmail.id)
+        if to is not None:
+            query = query.where(OutboxEmail.to_address == to)
+        emails = db.session.scalars(query).all()
+        db.session.expunge_all()
+        return emails
+
+
+def link_in(email, path_fragment: str) -> str:
+    """The path of the first link in an email whose URL contains `path_fragment`."""
+    import re
+    from urllib.parse import urlsplit
+
+    for url in re.findall(r"https?://\S+", email.body_text):
+        if path_fragment in url:
+            parts = urlsplit(url)
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    raise AssertionError(f"no link with {path_fragment!r} in: {email.body_text}")
+
+
+def signed_in(app, client, **user_overrides) -> int:
+    """Make a member (make_user's overrides), log `client` in as them; returns their id."""
+    with app.app_context():
+        user = make_user(**user_overrides)
+        email, user_id = user.email, user.id
+    assert login(client, email).status_code == 302
+    return user_id

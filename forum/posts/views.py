@@ -1,32 +1,254 @@
-"""Reading a story or thread with its replies."""
+"""Stories, threads and replies: reading, writing, editing, deleting, history, and drafts."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
 
-from forum.domain.services import posts
+from forum.domain import policies
+from forum.domain.models import Post
+from forum.domain.services import drafts, posts
+from forum.errors import DomainError
+from forum.extensions import limiter
+from forum.forms import EmptyForm
+from forum.posts import limits
+from forum.posts.forms import AutosaveForm, PostEditForm, PostForm, ReplyForm
+from forum.templating import isodate
 
-bp = Blueprint("posts", __name__, url_prefix="/posts")
+bp = Blueprint("posts", __name__)
 
 
-@bp.route("/new", methods=("GET", "POST"))
+def _post_url(post: Post, **anchor) -> str:
+    return url_for("posts.show", post_id=post.id, slug=post.slug, **anchor)
+
+
+def _noun(post: Post) -> str:
+    """Stories get comments; threads get replies."""
+    return "comment" if post.kind.value == "story" else "reply"
+
+
+def _published_message(post: Post) -> str:
+    if post.is_published:
+        return f"Your {post.kind.value} is published. Thank you for sharing it."
+    return (
+        f"Thank you. Your {post.kind.value} is waiting for a moderator to look at it; "
+        "it will appear for everyone once they have."
+    )
+
+
+@bp.route("/posts/new", methods=("GET", "POST"))
+@login_required
+@limiter.limit(
+    limits.posts_per_member,
+    key_func=limits.member_key,
+    methods=["POST"],
+    exempt_when=limits.not_publishing,
+    deduct_when=limits.published,
+)
 def new():
-    from flask import abort
+    form = PostForm()
+    if request.method == "GET":
+        if (saved_id := request.args.get("draft", type=int)) is not None:
+            form.prefill(drafts.get_own_or_404(current_user, saved_id))
+        elif request.args.get("kind") in ("story", "thread"):
+            form.kind.data = request.args["kind"]
+        blocked = policies.why_cannot_post(current_user)
+        return render_template("posts/compose.html", form=form, preview=None, blocked=blocked)
+    preview = None
+    if form.validate_on_submit():
+        try:
+            if form.intent == "publish":
+                post = posts.create_post(
+                    current_user, form.to_draft(), saved_draft_id=form.saved_draft_id
+                )
+                flash(_published_message(post))
+                return redirect(_post_url(post))
+            preview = _preview_or_save(form)
+        except DomainError as err:
+            form.show(err)
+    return render_template("posts/compose.html", form=form, preview=preview, blocked=None)
 
-    abort(404)  # SCAFFOLD
+
+def _preview_or_save(form: PostForm) -> posts.PostPreview | None:
+    """The compose page's other two buttons: both keep the member on the page."""
+    if form.intent == "preview":
+        preview = posts.preview_post(form.to_draft())
+        for problem in preview.problems:
+            form.show(problem)
+        return preview
+    saved = drafts.save_draft(current_user, form.to_draft(), draft_id=form.saved_draft_id)
+    form.draft_id.data = str(saved.id)
+    flash("Your draft is saved. You can come back to it any time from “Your drafts”.")
+    return None
 
 
-@bp.get("/<int:post_id>", defaults={"slug": None})
-@bp.get("/<int:post_id>/<slug>")
+@bp.post("/drafts/autosave")
+@limiter.limit(limits.AUTOSAVES, key_func=limits.member_key)
+def autosave():
+    """The compose page's autosave: JSON in, JSON out."""
+    if not current_user.is_authenticated:
+        message = "You are logged out, so we couldn’t save a draft. Copy your text, then log in."
+        return jsonify(error=message), 401
+    if not isinstance(request.get_json(silent=True), dict):
+        return jsonify(error="We couldn’t read that draft."), 400
+    form = AutosaveForm()
+    if not form.validate():
+        errors = {name: messages for name, messages in form.errors.items()}
+        return jsonify(error="Some of this is too long to save as a draft.", fields=errors), 400
+    try:
+        saved = drafts.save_draft(current_user, form.to_draft(), draft_id=form.saved_draft_id)
+    except DomainError as err:
+        return jsonify(error=err.message, field=err.field), err.status_code
+    return jsonify(id=saved.id, saved_at=isodate(saved.updated_at))
+
+
+@bp.get("/drafts", endpoint="drafts")
+@login_required
+def drafts_list():
+    return render_template(
+        "posts/drafts.html", drafts=drafts.list_drafts(current_user), form=EmptyForm()
+    )
+
+
+@bp.post("/drafts/<int:draft_id>/delete")
+@login_required
+def delete_draft(draft_id: int):
+    if EmptyForm().validate_on_submit():
+        drafts.delete_draft(current_user, draft_id)
+        flash("Your draft is deleted.")
+    return redirect(url_for("posts.drafts"))
+
+
+@bp.get("/posts/<int:post_id>", defaults={"slug": None})
+@bp.get("/posts/<int:post_id>/<slug>")
 def show(post_id: int, slug: str | None):
     post = posts.get_visible_or_404(post_id, viewer=current_user)
     if slug != post.slug:
         return redirect(url_for("posts.show", post_id=post.id, slug=post.slug, **request.args), 301)
-    after = request.args.get("after", type=int)
+    return _post_page(post, ReplyForm(), after=request.args.get("after", type=int))
+
+
+def _post_page(post: Post, reply_form: ReplyForm, *, after: int | None = None) -> str:
     replies = posts.replies_page(
         post, viewer=current_user, after=after, limit=current_app.config["REPLIES_PER_PAGE"]
     )
     return render_template(
-        "posts/show.html", post=post, tags=posts.sorted_tags(post.tags), replies=replies
+        "posts/show.html",
+        post=post,
+        tags=posts.sorted_tags(post.tags),
+        replies=replies,
+        reply_form=reply_form,
     )
+
+
+@bp.post("/posts/<int:post_id>/replies")
+@login_required
+@limiter.limit(limits.replies_per_member, key_func=limits.member_key, deduct_when=limits.published)
+def reply(post_id: int):
+    post = posts.get_visible_or_404(post_id, viewer=current_user)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            new_reply = posts.create_reply(current_user, post, form.to_draft())
+        except DomainError as err:
+            form.show(err)
+        else:
+            noun = _noun(post)
+            flash(f"Your {noun} is posted." if new_reply.is_published else _held(noun))
+            return redirect(_post_url(post, _anchor=f"reply-{new_reply.id}"))
+    # Never send the member away from what they typed: the page comes back with it.
+    return _post_page(post, form)
+
+
+def _held(noun: str) -> str:
+    return f"Thank you. Your {noun} will appear once a moderator has looked at it."
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=("GET", "POST"))
+@login_required
+def edit(post_id: int):
+    post = posts.get_visible_or_404(post_id, viewer=current_user)
+    policies.require(policies.can_edit(current_user, post))
+    form, preview = PostEditForm(), None
+    if not form.is_submitted():
+        form.prefill(post)
+    elif form.validate_on_submit():
+        try:
+            if form.intent == "preview":
+                preview = posts.preview_post(form.to_draft(post.kind))
+                for problem in preview.problems:
+                    form.show(problem)
+            else:
+                posts.edit_post(post, actor=current_user, draft=form.to_draft(post.kind))
+                flash("Your changes are saved.")
+                return redirect(_post_url(post))
+        except DomainError as err:
+            form.show(err)
+    return render_template("posts/edit.html", form=form, post=post, reply=None, preview=preview)
+
+
+@bp.route("/replies/<int:reply_id>/edit", methods=("GET", "POST"))
+@login_required
+def edit_reply(reply_id: int):
+    reply = posts.get_reply_or_404(reply_id, viewer=current_user)
+    policies.require(policies.can_edit(current_user, reply))
+    form = ReplyForm(obj=reply)
+    if form.validate_on_submit():
+        try:
+            posts.edit_reply(reply, actor=current_user, draft=form.to_draft())
+        except DomainError as err:
+            form.show(err)
+        else:
+            flash("Your changes are saved.")
+            return redirect(_post_url(reply.post, _anchor=f"reply-{reply.id}"))
+    return render_template("posts/edit.html", form=form, post=reply.post, reply=reply, preview=None)
+
+
+@bp.route("/posts/<int:post_id>/delete", methods=("GET", "POST"))
+@login_required
+def delete(post_id: int):
+    post = posts.get_visible_or_404(post_id, viewer=current_user)
+    policies.require(policies.can_delete_own(current_user, post))
+    form = EmptyForm()
+    if form.validate_on_submit():
+        posts.delete_post(post, actor=current_user)
+        flash(f"Your {post.kind.value} is deleted. Other readers can no longer see it.")
+        return redirect(_post_url(post))
+    return render_template("posts/confirm_delete.html", form=form, post=post, reply=None)
+
+
+@bp.route("/replies/<int:reply_id>/delete", methods=("GET", "POST"))
+@login_required
+def delete_reply(reply_id: int):
+    reply = posts.get_reply_or_404(reply_id, viewer=current_user)
+    policies.require(policies.can_delete_own(current_user, reply))
+    form = EmptyForm()
+    if form.validate_on_submit():
+        posts.delete_reply(reply, actor=current_user)
+        noun = _noun(reply.post)
+        flash(f"Your {noun} is deleted. Other readers now see a short note in its place.")
+        return redirect(_post_url(reply.post, _anchor=f"reply-{reply.id}"))
+    return render_template("posts/confirm_delete.html", form=form, post=reply.post, reply=reply)
+
+
+@bp.get("/posts/<int:post_id>/history")
+def history(post_id: int):
+    post = posts.get_visible_or_404(post_id, viewer=current_user)
+    versions = posts.history(post, viewer=current_user)
+    return render_template("posts/history.html", post=post, reply=None, versions=versions)
+
+
+@bp.get("/replies/<int:reply_id>/history")
+def reply_history(reply_id: int):
+    reply = posts.get_reply_or_404(reply_id, viewer=current_user)
+    versions = posts.history(reply, viewer=current_user)
+    return render_template("posts/history.html", post=reply.post, reply=reply, versions=versions)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from forum.domain.services import editorial, posts, tags
 from forum.domain.services.posts import Cursor
@@ -15,6 +15,27 @@ bp = Blueprint("tags", __name__, url_prefix="/tags")
 @bp.get("")
 def index():
     return render_template("tags/index.html", grouped=tags.directory())
+
+
+@bp.get("/suggest")
+def suggest():
+    """Tags for the compose page's tag field, as the member types: `?q=imu` finds azathioprine
+    through its brand name Imuran. Public data, so no login needed."""
+    typed = request.args.get("q", "")[:80]
+    found = tags.suggest(typed)
+    return jsonify(
+        query=typed,
+        results=[
+            {
+                "name": s.tag.name,
+                "slug": s.tag.slug,
+                "kind": s.tag.kind.value,
+                "kind_label": s.tag.kind.label,
+                "alias": s.matched_alias,
+            }
+            for s in found
+        ],
+    )
 
 
 @bp.get("/<slug>")
@@ -30,7 +51,7 @@ def show(slug: str):
     resolved = tags.resolve_slug(slug)
     if resolved is None:
         raise NotFound(
-            "We don't have a page for that drug, condition or topic yet. "
+            "We don’t have a page for that drug, condition or topic yet. "
             "Browse all tags to find what you are looking for."
         )
     tag = resolved.tag

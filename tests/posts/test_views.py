@@ -29,7 +29,7 @@ def test_post_page_renders_markdown_replies_and_tags(app, client):
     assert "slowburn_sam" in html and "quietriver" in html
     assert "Glad to <em>hear</em> it." in html
     assert 'href="/tags/azathioprine"' in html
-    assert "1 reply" in html
+    assert "1 comment" in html  # stories get comments, threads replies
 
 
 def test_post_url_without_or_with_wrong_slug_redirects_to_canonical(app, client):
@@ -114,7 +114,7 @@ def test_replies_hide_pending_and_show_removed_as_a_notice(app, client):
     assert "Visible reply" in html
     assert "Waiting reply" not in html
     assert "Spammy reply" not in html
-    assert "A reply was removed: Advertising." in html
+    assert "A comment was removed: Advertising." in html
 
 
 def test_replies_paginate_with_more_replies_link(app, client):
@@ -129,7 +129,7 @@ def test_replies_paginate_with_more_replies_link(app, client):
     while url:
         html = client.get(url).get_data(as_text=True)
         seen += re.findall(r"Reply number (\d)", html)
-        match = re.search(r'href="([^"]+)" rel="next">More replies', html)
+        match = re.search(r'href="([^"]+)" rel="next">More comments', html)
         url = match.group(1).replace("&amp;", "&") if match else None
     assert seen == [str(i) for i in range(7)]
 
@@ -148,6 +148,6 @@ def test_queries_per_post_page_do_not_grow_with_replies(app, client, count_queri
             make_reply(post, author=authors[i % 10])
     with count_queries() as many:
         html = client.get(url).get_data(as_text=True)
-    assert "50 replies" in html
+    assert "50 comments" in html
     assert many.count == few.count
     assert many.count <= 4, many.statements

@@ -11,23 +11,33 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import Select, delete, select, tuple_, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.domain import policies
 from forum.domain.models import (
+    Draft,
     ExperienceStatus,
     Post,
     PostKind,
     PostStatus,
     PostTag,
     Reply,
+    Revision,
     Tag,
     TagKind,
     User,
     utcnow,
 )
-from forum.domain.models.post import MAX_EXCERPT_LENGTH
+from forum.domain.models.post import (
+    MAX_BODY_LENGTH,
+    MAX_DURATION_LENGTH,
+    MAX_EXCERPT_LENGTH,
+    MAX_REPLY_LENGTH,
+    MAX_TAGS_PER_POST,
+    MAX_TITLE_LENGTH,
+)
+from forum.domain.services import moderation
 from forum.domain.services import tags as tag_service
 from forum.errors import DomainError, NotFound, Removal, Removed
 from forum.extensions import db
@@ -109,6 +119,26 @@ def latest(*, before: Cursor | None = None, limit: int = 10) -> Page[Post]:
     return _page_of_posts(query, limit, lambda p: Cursor(p.published_at, p.id))
 
 
+def by_author(author: User, *, before: Cursor | None = None, limit: int = 20) -> Page[Post]:
+    """A member's published posts for their profile, newest first."""
+    query = (
+        select(Post)
+        .where(Post.author_id == author.id, Post.status == PostStatus.PUBLISHED)
+        .order_by(Post.published_at.desc(), Post.id.desc())
+        .options(*_card_options())
+    )
+    if before is not None:
+        query = query.where(tuple_(Post.published_at, Post.id) < (before.at, before.id))
+    return _page_of_posts(query, limit, lambda p: Cursor(p.published_at, p.id))
+
+
+def _removed(obj: Post | Reply, what: str) -> Removed:
+    """The 410 for readers of something removed: who removed it (its author or a moderator)."""
+    by_author = obj.removed_by_id is not None and obj.removed_by_id == obj.author_id
+    removed_at = obj.removed_at or obj.updated_at
+    return Removed(Removal(what, removed_at, by_author, obj.removal_reason))
+
+
 def get_visible_or_404(post_id: int, *, viewer) -> Post:
     """The post if `viewer` may read it. Raises NotFound, or Removed (410) for other readers
     of a removed post; its author and moderators still see it."""
@@ -116,14 +146,7 @@ def get_visible_or_404(post_id: int, *, viewer) -> Post:
     if post is None:
         raise NotFound("We couldn't find that post. It may have been moved, or the link is wrong.")
     if post.status is PostStatus.REMOVED and not policies.can_read_removed_text(viewer, post):
-        raise Removed(
-            Removal(
-                what=post.kind.value,
-                removed_at=post.removed_at or post.updated_at,
-                by_author=post.removed_by_id is not None and post.removed_by_id == post.author_id,
-                reason=post.removal_reason,
-            )
-        )
+        raise _removed(post, post.kind.value)
     if not policies.can_see_post(viewer, post):
         raise NotFound("We couldn't find that post. It may have been moved, or the link is wrong.")
     return post
@@ -202,7 +225,7 @@ def build_post(
         kind=kind,
         author=author,
         title=" ".join(title.split()),
-        slug=tag_service.slugify(title)[:80],
+        slug=_slug(title, kind),
         status=status,
         created_at=at,
         updated_at=at,
@@ -213,7 +236,9 @@ def build_post(
         experience_status=experience_status,
         excerpt=excerpt(body, MAX_EXCERPT_LENGTH),
     )
-    render_into(post, body)
+    # [[wiki]] links query tags while rendering: don't flush the half-built post meanwhile.
+    with db.session.no_autoflush:
+        render_into(post, body)
     db.session.add(post)
     set_tags(post, tags)
     return post
@@ -239,3 +264,282 @@ def build_reply(
         post.last_activity_at = max(post.last_activity_at, at)
         tag_service.touch(link.tag_id for link in post.tag_links)  # cards show reply counts
     return reply
+
+
+def _slug(title: str, kind: PostKind) -> str:
+    """The readable part of a post's URL; a title of only symbols still gets one."""
+    return tag_service.slugify(title)[:80].strip("-") or kind.value
+
+
+# --- writing: what members publish, edit and delete (each public function commits once) -------
+
+POSTING_TAG_KINDS = (TagKind.DRUG, TagKind.CONDITION)  # what makes a post findable
+
+
+@dataclass(frozen=True)
+class PostDraft:
+    """A story or thread as the member typed it, shaped by the form."""
+
+    kind: PostKind
+    title: str
+    body: str
+    tag_names: list[str]
+    experience_duration: str | None = None
+    experience_status: ExperienceStatus | None = None
+
+
+@dataclass(frozen=True)
+class ReplyDraft:
+    body: str
+
+
+@dataclass(frozen=True)
+class PostPreview:
+    """What publishing a draft would show; `problems` are what would stop it (for the form)."""
+
+    draft: PostDraft
+    title: str
+    tags: list[Tag]
+    problems: list[DomainError]
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a post or reply in its history."""
+
+    title: str | None
+    body: str
+    written_at: datetime
+    current: bool
+
+
+def _require(reason: str | None) -> None:
+    policies.require(reason is None, reason or "")
+
+
+def _check_length(value: str, limit: int, field: str, what: str) -> None:
+    if len(value) > limit:
+        raise DomainError(
+            f"Please keep {what} under {limit:,} characters; it has {len(value):,} now.",
+            field=field,
+        )
+
+
+def _check_post_text(draft: PostDraft) -> None:
+    """What the form also checks, for callers that skip it."""
+    noun = draft.kind.value
+    if not draft.title.strip():
+        raise DomainError(f"Give your {noun} a title.", field="title")
+    if not draft.body.strip():
+        raise DomainError(f"Write your {noun} before publishing it.", field="body")
+    _check_length(draft.title, MAX_TITLE_LENGTH, "title", "the title")
+    _check_length(draft.body, MAX_BODY_LENGTH, "body", f"your {noun}")
+    _check_length(draft.experience_duration or "", MAX_DURATION_LENGTH, "experience_duration", "it")
+
+
+def _check_reply_text(body: str) -> None:
+    if not body.strip():
+        raise DomainError("Write something before posting.", field="body")
+    _check_length(body, MAX_REPLY_LENGTH, "body", "your reply")
+
+
+def resolve_post_tags(names: list[str]) -> list[Tag]:
+    """Canonical tags for the names typed (aliases resolve). Raises DomainError(field="tags")
+    for unknown names, too many tags, or no drug or condition."""
+    if len(set(names)) > 2 * MAX_TAGS_PER_POST:
+        raise DomainError(f"Choose up to {MAX_TAGS_PER_POST} tags.", field="tags")
+    found, unknown = tag_service.resolve_many(names)
+    if unknown:
+        listed = ", ".join(f"“{name}”" for name in unknown)
+        called = "a tag called" if len(unknown) == 1 else "tags called"
+        raise DomainError(
+            f"We don’t have {called} {listed}. Check the spelling, or choose from the "
+            "suggestions. Only our editors add new tags: if one is missing, leave it out and "
+            "mention it in your text.",
+            field="tags",
+        )
+    if len(found) > MAX_TAGS_PER_POST:
+        raise DomainError(
+            f"Choose up to {MAX_TAGS_PER_POST} tags: the ones that matter most to your post.",
+            field="tags",
+        )
+    if not any(tag.kind in POSTING_TAG_KINDS for tag in found):
+        raise DomainError(
+            "Add at least one drug or condition, so people who live with it can find your post.",
+            field="tags",
+        )
+    return found
+
+
+def preview_post(draft: PostDraft) -> PostPreview:
+    """What publishing `draft` would show. Saves nothing; tag problems come back in the preview
+    rather than raised, so the member still sees their text rendered."""
+    try:
+        tags, problems = resolve_post_tags(draft.tag_names), []
+    except DomainError as err:
+        tags, problems = tag_service.resolve_many(draft.tag_names)[0], [err]
+    return PostPreview(draft, " ".join(draft.title.split()), sorted_tags(tags), problems)
+
+
+def create_post(author: User, draft: PostDraft, *, saved_draft_id: int | None = None) -> Post:
+    """Publish a new story or thread, or hold it for review, as moderation decides; the saved
+    draft it came from is deleted. Raises NotAllowed, or DomainError(field=...)."""
+    _require(policies.why_cannot_post(author))
+    _check_post_text(draft)
+    tags = resolve_post_tags(draft.tag_names)
+    decision = moderation.decide(author, title=draft.title, body=draft.body)
+    story = draft.kind is PostKind.STORY
+    post = build_post(
+        author=author,
+        kind=draft.kind,
+        title=draft.title,
+        body=draft.body,
+        tags=tags,
+        status=decision.status,
+        experience_duration=draft.experience_duration if story else None,
+        experience_status=draft.experience_status if story else None,
+    )
+    if saved_draft_id is not None:
+        db.session.execute(
+            delete(Draft).where(Draft.id == saved_draft_id, Draft.author_id == author.id)
+        )
+    db.session.commit()
+    return post
+
+
+def create_reply(author: User, post: Post, draft: ReplyDraft) -> Reply:
+    """Reply to a thread or comment on a story. Raises NotAllowed (locked, unpublished, or
+    the member may not post), or DomainError(field="body")."""
+    _require(policies.why_cannot_reply(author, post))
+    _check_reply_text(draft.body)
+    decision = moderation.decide(author, body=draft.body)
+    reply = build_reply(post=post, author=author, body=draft.body, status=decision.status)
+    db.session.commit()
+    return reply
+
+
+def _status_after_edit(current: PostStatus, decision: moderation.Decision) -> PostStatus:
+    """An edit may send published text back to review but never skips review: held text
+    stays held, removed stays removed, and rejected text goes back to the queue."""
+    if current is PostStatus.REJECTED:
+        return PostStatus.PENDING
+    if current is PostStatus.PUBLISHED:
+        return decision.status
+    return current
+
+
+def _keep_revision(obj: Post | Reply, actor: User) -> None:
+    """Store the version an edit is about to replace, dated when it was written."""
+    target = {"post_id": obj.id} if isinstance(obj, Post) else {"reply_id": obj.id}
+    db.session.add(
+        Revision(
+            **target,
+            title=getattr(obj, "title", None),
+            body=obj.body,
+            editor_id=actor.id,  # whose edit replaced this version
+            written_at=obj.edited_at or obj.published_at or obj.created_at,
+        )
+    )
+
+
+def edit_post(post: Post, *, actor: User, draft: PostDraft) -> Post:
+    """Apply an edit (the kind stays), keeping the previous version as a Revision and the tag
+    pages in step. Raises NotAllowed, or DomainError(field=...)."""
+    policies.require(policies.can_edit(actor, post))
+    draft = PostDraft(**{**draft.__dict__, "kind": post.kind})
+    _check_post_text(draft)
+    tags = resolve_post_tags(draft.tag_names)
+    decision = moderation.decide(actor, title=draft.title, body=draft.body, is_edit=True)
+    _keep_revision(post, actor)
+    post.title = " ".join(draft.title.split())
+    post.slug = _slug(post.title, post.kind)
+    post.excerpt = excerpt(draft.body, MAX_EXCERPT_LENGTH)
+    render_into(post, draft.body)
+    if post.kind is PostKind.STORY:
+        post.experience_duration = draft.experience_duration
+        post.experience_status = draft.experience_status
+    post.status = _status_after_edit(post.status, decision)
+    post.edited_at = utcnow()
+    set_tags(post, tags)  # bumps every tag page the post was or is on
+    db.session.commit()
+    return post
+
+
+def _uncount_reply(post: Post) -> None:
+    db.session.execute(
+        update(Post).where(Post.id == post.id).values(reply_count=Post.reply_count - 1)
+    )
+    tag_service.touch(link.tag_id for link in post.tag_links)  # cards show reply counts
+
+
+def edit_reply(reply: Reply, *, actor: User, draft: ReplyDraft) -> Reply:
+    """Apply an edit to a reply, keeping the previous version. Raises NotAllowed or
+    DomainError(field="body")."""
+    policies.require(policies.can_edit(actor, reply))
+    _check_reply_text(draft.body)
+    decision = moderation.decide(actor, body=draft.body, is_edit=True)
+    _keep_revision(reply, actor)
+    render_into(reply, draft.body)
+    was_published = reply.is_published
+    reply.status = _status_after_edit(reply.status, decision)
+    reply.edited_at = utcnow()
+    if was_published and not reply.is_published:
+        _uncount_reply(reply.post)
+    db.session.commit()
+    return reply
+
+
+def _remove_by_author(obj: Post | Reply, actor: User) -> None:
+    policies.require(policies.can_delete_own(actor, obj))
+    obj.status = PostStatus.REMOVED
+    obj.removed_at = utcnow()
+    obj.removed_by_id = actor.id
+
+
+def delete_post(post: Post, *, actor: User) -> Post:
+    """The author's own delete: soft, so the text is kept and they still see it; other readers
+    get a 410 page, and tag pages drop it. Raises NotAllowed."""
+    _remove_by_author(post, actor)
+    sync_listing(post)
+    db.session.commit()
+    return post
+
+
+def delete_reply(reply: Reply, *, actor: User) -> Reply:
+    """The author's own delete of a reply (soft); the post's reply count drops. Raises
+    NotAllowed."""
+    was_published = reply.is_published
+    _remove_by_author(reply, actor)
+    if was_published:
+        _uncount_reply(reply.post)
+    db.session.commit()
+    return reply
+
+
+def get_reply_or_404(reply_id: int, *, viewer) -> Reply:
+    """The reply if `viewer` may read it and its post. Raises NotFound, or Removed (410)."""
+    reply = db.session.get(Reply, reply_id, options=[joinedload(Reply.author)])
+    if reply is None:
+        raise NotFound("We couldn’t find that reply. It may have been moved, or the link is wrong.")
+    get_visible_or_404(reply.post_id, viewer=viewer)
+    if reply.status is PostStatus.REMOVED and not policies.can_read_removed_text(viewer, reply):
+        raise _removed(reply, "reply")
+    if not policies.can_see_reply(viewer, reply):
+        raise NotFound("We couldn’t find that reply. It may have been moved, or the link is wrong.")
+    return reply
+
+
+def history(obj: Post | Reply, *, viewer) -> list[Version]:
+    """Every version of a post or reply, the current one first. Raises NotFound."""
+    if not policies.can_see_history(viewer, obj):
+        raise NotFound("We couldn’t find the history of that post.")
+    column = Revision.post_id if isinstance(obj, Post) else Revision.reply_id
+    revisions = db.session.scalars(select(Revision).where(column == obj.id).order_by(Revision.id))
+    earlier = [Version(r.title, r.body, r.written_at, current=False) for r in revisions]
+    current = Version(
+        getattr(obj, "title", None),
+        obj.body,
+        obj.edited_at or obj.published_at or obj.created_at,
+        current=True,
+    )
+    return [current, *reversed(earlier)]

@@ -265,3 +265,48 @@ def browse(limit_per_kind: int = 12) -> dict[TagKind, list[Tag]]:
         if len(grouped[tag.kind]) < limit_per_kind:
             grouped[tag.kind].append(tag)
     return grouped
+
+
+SUGGEST_LIMIT = 8  # enough to choose from on a phone without scrolling past the form
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    tag: Tag
+    matched_alias: str | None  # the other name that matched ("Imuran"), if not the tag's own
+
+
+def _starts_with(column, prefix: str):
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(escaped + "%", escape="\\")
+
+
+def suggest(typed: str, *, limit: int = SUGGEST_LIMIT) -> list[Suggestion]:
+    """Canonical tags whose name or any alias starts with what was typed, case-insensitively:
+    tags matched by their own name first, then by an alias; by name within each."""
+    key, slug = name_key(typed)[:MAX_TAG_NAME_LENGTH], slugify(typed)
+    if not key:
+        return []
+    own = db.session.scalars(
+        select(Tag)
+        .where(or_(_starts_with(Tag.name_key, key), _starts_with(Tag.slug, slug or key)))
+        .order_by(Tag.name_key)
+        .limit(limit)
+    ).all()
+    found = [Suggestion(tag, None) for tag in own]
+    if len(found) < limit:
+        seen = {tag.id for tag in own}
+        aliases = db.session.scalars(
+            select(TagAlias)
+            .where(
+                or_(_starts_with(TagAlias.name_key, key), _starts_with(TagAlias.slug, slug or key))
+            )
+            .options(selectinload(TagAlias.tag))
+            .order_by(TagAlias.name_key)
+            .limit(limit * 3)
+        ).all()
+        for alias in aliases:
+            if alias.tag_id not in seen and len(found) < limit:
+                seen.add(alias.tag_id)
+                found.append(Suggestion(alias.tag, alias.name))
+    return found
