@@ -11,9 +11,15 @@ class AppForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.form_errors_extra: list[str] = []
+        # Personal information screening found (moderation.NeedsConfirmation): shown to the
+        # author with a "send it anyway" choice before anything is sent.
+        self.pii_findings: tuple = ()
 
     def show(self, err: DomainError) -> None:
         """Put a service's message where the person will look for it."""
+        if findings := getattr(err, "findings", None):
+            self.pii_findings = findings
+            return
         field = getattr(self, err.field, None) if err.field else None
         if field is not None and hasattr(field, "errors"):
             field.errors = [*field.errors, err.message]

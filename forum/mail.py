@@ -25,7 +25,9 @@ from forum.extensions import db
 MAX_ATTEMPTS = 5
 
 
-def queue(to: str, subject: str, template: str, *, headers: dict[str, str] | None = None, **context) -> OutboxEmail:
+def queue(
+    to: str, subject: str, template: str, *, headers: dict[str, str] | None = None, **context
+) -> OutboxEmail:
     """Add an email to the outbox (the caller commits); delivery follows the response."""
     body_text = render_template(f"email/{template}.txt", **context)
     try:

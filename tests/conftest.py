@@ -59,6 +59,10 @@ def app(tmp_path, _postgres_schema):
             db.session.commit()
         else:
             db.create_all()
+        # What `flask db upgrade` installs: the shipped screening rules.
+        from forum.domain.services.screening import install_default_rules
+
+        install_default_rules()
     yield app
     with app.app_context():
         db.session.remove()

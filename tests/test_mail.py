@@ -45,7 +45,13 @@ class FakeSMTP(socketserver.StreamRequestHandler):
 
 def queue_one(app, to="reader@example.com"):
     with app.test_request_context():
-        mail.queue(to, "Hello", "password_changed", user=type("U", (), {"pseudonym": "sam"})(), reset="http://x/reset")
+        mail.queue(
+            to,
+            "Hello",
+            "password_changed",
+            user=type("U", (), {"pseudonym": "sam"})(),
+            reset="http://x/reset",
+        )
         db.session.commit()
 
 
@@ -63,7 +69,9 @@ def test_smtp_delivery(app):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        app.config["SMTP_URL"] = f"smtp://user:secret@127.0.0.1:{server.server_address[1]}?starttls=0"
+        app.config["SMTP_URL"] = (
+            f"smtp://user:secret@127.0.0.1:{server.server_address[1]}?starttls=0"
+        )
         queue_one(app)
         with app.app_context():
             assert mail.deliver_pending() == 1

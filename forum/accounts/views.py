@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -118,4 +127,6 @@ def profile(pseudonym: str):
         raise NotFound("There is no member with that name.")
     before = Cursor.decode(request.args.get("before"))
     page = posts.by_author(member, before=before, limit=current_app.config["POSTS_PER_PAGE"])
-    return render_template("accounts/profile.html", member=member, page=page, first_page=before is None)
+    return render_template(
+        "accounts/profile.html", member=member, page=page, first_page=before is None
+    )

@@ -61,7 +61,9 @@ def login():
 
 
 @bp.route("/signup", methods=("GET", "POST"))
-@limiter.limit("5 per hour;20 per day", methods=["POST"], deduct_when=lambda r: r.status_code == 302)
+@limiter.limit(
+    "5 per hour;20 per day", methods=["POST"], deduct_when=lambda r: r.status_code == 302
+)
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))

@@ -7,6 +7,8 @@ with is_authenticated False.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import ColumnElement, or_
 
 from forum.domain.models import Article, Post, PostStatus, Reply, UserRole, UserStatus, utcnow
@@ -14,9 +16,11 @@ from forum.errors import NotAllowed
 
 STAFF_MODERATION = (UserRole.MODERATOR, UserRole.ADMIN)
 STAFF_EDITORIAL = (UserRole.EDITOR, UserRole.ADMIN)
+# Long enough to see a spammer's pattern, short enough not to hold back a real member for long.
+NEW_MEMBER_PERIOD = timedelta(days=7)
 
 
-def require(allowed: bool, message: str = "You don't have permission to do that.") -> None:
+def require(allowed: bool, message: str = "You don’t have permission to do that.") -> None:
     if not allowed:
         raise NotAllowed(message)
 
@@ -27,6 +31,10 @@ def _signed_in(viewer) -> bool:
 
 def is_moderator(viewer) -> bool:
     return _signed_in(viewer) and viewer.role in STAFF_MODERATION
+
+
+def is_admin(viewer) -> bool:
+    return _signed_in(viewer) and viewer.role is UserRole.ADMIN
 
 
 def is_editor(viewer) -> bool:
@@ -58,7 +66,7 @@ def can_see_reply(viewer, reply: Reply) -> bool:
 
 
 def visible_replies(viewer) -> ColumnElement[bool]:
-    """Replies shown in a post's page: published ones, plus the viewer's own, plus all for staff.
+    """Replies shown in a post’s page: published ones, plus the viewer’s own, plus all for staff.
 
     Removed replies stay in the list as a short "removed" notice so the conversation keeps
     its shape; the template shows their text only to author and moderators."""
@@ -136,3 +144,14 @@ def can_delete(viewer, obj: Post | Reply) -> bool:
 
 def can_see_history(viewer, obj: Post | Reply) -> bool:
     return obj.status is PostStatus.PUBLISHED or _is_author(viewer, obj) or is_moderator(viewer)
+
+
+def can_delete_own(viewer, obj: Post | Reply) -> bool:
+    """The author's own soft delete. Moderators remove other people's writing through
+    moderation instead, where a reason is required and the action is logged."""
+    return can_delete(viewer, obj) and _is_author(viewer, obj)
+
+
+def is_new_member(viewer) -> bool:
+    """Joined less than NEW_MEMBER_PERIOD ago: tighter posting limits apply."""
+    return _signed_in(viewer) and viewer.created_at > utcnow() - NEW_MEMBER_PERIOD

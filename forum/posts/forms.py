@@ -3,7 +3,7 @@ rules (tags, limits, who may post) live in forum.domain.services.posts and draft
 
 from __future__ import annotations
 
-from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, Regexp, StopValidation
 
@@ -108,6 +108,7 @@ class _PostFields(AppForm):
         "Where are you with it now?", choices=EXPERIENCE_CHOICES, default=""
     )
     preview = SubmitField("Preview")
+    send_anyway = BooleanField("Send it as it is: a moderator will read it before it appears")
 
     @property
     def intent(self) -> str:
@@ -126,6 +127,7 @@ class _PostFields(AppForm):
             tag_names=split_tags(self.tags.data),
             experience_duration=self.experience_duration.data or None,
             experience_status=ExperienceStatus(status) if status else None,
+            confirmed=bool(self.send_anyway.data),
         )
 
     def prefill(self, source: Post | Draft) -> None:
@@ -200,5 +202,7 @@ class ReplyForm(AppForm):
         ],
     )
 
+    send_anyway = BooleanField("Send it as it is: a moderator will read it before it appears")
+
     def to_draft(self) -> ReplyDraft:
-        return ReplyDraft(body=self.body.data or "")
+        return ReplyDraft(body=self.body.data or "", confirmed=bool(self.send_anyway.data))

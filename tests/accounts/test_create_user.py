@@ -24,7 +24,14 @@ def test_create_user_reads_the_password_from_the_environment(app, runner, client
 
 def test_create_user_prompts_for_the_password(app, runner):
     result = runner.invoke(
-        args=["create-user", "mod@example.com", "--pseudonym", "a_moderator", "--role", "moderator"],
+        args=[
+            "create-user",
+            "mod@example.com",
+            "--pseudonym",
+            "a_moderator",
+            "--role",
+            "moderator",
+        ],
         input=f"{PASSWORD}\n{PASSWORD}\n",
     )
     assert result.exit_code == 0, result.output
@@ -34,12 +41,19 @@ def test_create_user_prompts_for_the_password(app, runner):
 
 def test_create_user_refuses_weak_passwords_and_duplicates(app, runner):
     weak = runner.invoke(
-        args=["create-user", "a@example.com", "--pseudonym", "someone"], env={"COHORT_PASSWORD": "short"}
+        args=["create-user", "a@example.com", "--pseudonym", "someone"],
+        env={"COHORT_PASSWORD": "short"},
     )
     assert weak.exit_code != 0 and "at least 10 characters" in weak.output
-    ok = runner.invoke(args=["create-user", "a@example.com", "--pseudonym", "someone"], env={"COHORT_PASSWORD": PASSWORD})
+    ok = runner.invoke(
+        args=["create-user", "a@example.com", "--pseudonym", "someone"],
+        env={"COHORT_PASSWORD": PASSWORD},
+    )
     assert ok.exit_code == 0
-    again = runner.invoke(args=["create-user", "A@example.com", "--pseudonym", "other"], env={"COHORT_PASSWORD": PASSWORD})
+    again = runner.invoke(
+        args=["create-user", "A@example.com", "--pseudonym", "other"],
+        env={"COHORT_PASSWORD": PASSWORD},
+    )
     assert again.exit_code != 0 and "already exists" in again.output
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(User.id))) == 1

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from forum.domain.models import Draft, OutboxEmail, Post, PostKind, Reply, Tag, User
+from forum.domain.models import Draft, OutboxEmail, Post, PostKind, Reply, User
 from forum.extensions import db
 from tests.factories import DEFAULT_PASSWORD, login, make_post, make_reply, make_tag, make_user
 
@@ -59,12 +59,17 @@ def test_erasure_removes_personal_data_from_pages(app, client, choice):
     with app.app_context():
         tag = make_tag(name="azathioprine")
         member = make_user(email="leaving@example.test", pseudonym="leaving_member")
-        post = make_post(author=member, title="My azathioprine year", tags=[tag], body="Long story.")
+        post = make_post(
+            author=member, title="My azathioprine year", tags=[tag], body="Long story."
+        )
         other_post = make_post(tags=[tag], title="Someone else's thread")
         make_reply(other_post, author=member, body="My reply text")
         db.session.add(Draft(author=member, kind=PostKind.STORY, title="draft", body="x"))
         db.session.commit()
-        post_url, other_url = f"/posts/{post.id}/{post.slug}", f"/posts/{other_post.id}/{other_post.slug}"
+        post_url, other_url = (
+            f"/posts/{post.id}/{post.slug}",
+            f"/posts/{other_post.id}/{other_post.slug}",
+        )
     login(client, "leaving@example.test")
     assert "leaving_member" in client.get("/tags/azathioprine").get_data(as_text=True)
     wrong = client.post("/account/erase", data={"choice": choice, "password": "not it at all"})
@@ -79,9 +84,14 @@ def test_erasure_removes_personal_data_from_pages(app, client, choice):
         user = db.session.scalar(db.select(User).where(User.pseudonym_key.like("former-member-%")))
         assert user.email is None and user.password_hash is None and user.health_consent_at is None
         assert db.session.scalar(db.select(db.func.count(Draft.id))) == 0
-        assert db.session.scalar(
-            db.select(db.func.count(OutboxEmail.id)).where(OutboxEmail.to_address == "leaving@example.test")
-        ) == 0
+        assert (
+            db.session.scalar(
+                db.select(db.func.count(OutboxEmail.id)).where(
+                    OutboxEmail.to_address == "leaving@example.test"
+                )
+            )
+            == 0
+        )
         other = db.session.scalar(db.select(Post).where(Post.title == "Someone else's thread"))
     tag_page = client.get("/tags/azathioprine").get_data(as_text=True)
     other_page = client.get(other_url).get_data(as_text=True)

@@ -13,6 +13,7 @@ def test_reset_request_never_reveals_whether_an_account_exists(app, client):
     known = client.post("/reset-password", data={"email": "known@example.test"})
     unknown = client.post("/reset-password", data={"email": "unknown@example.test"})
     assert known.status_code == unknown.status_code == 200
+
     def page(response, email):
         return response.get_data(as_text=True).replace(email, "ADDRESS")
 
@@ -64,7 +65,9 @@ def test_reset_requests_are_rate_limited_per_address(app, client):
     for i in range(3):
         other = app.test_client()
         other.environ_base["REMOTE_ADDR"] = f"10.1.0.{i}"
-        assert other.post("/reset-password", data={"email": "known@example.test"}).status_code == 200
+        assert (
+            other.post("/reset-password", data={"email": "known@example.test"}).status_code == 200
+        )
     last = app.test_client()
     last.environ_base["REMOTE_ADDR"] = "10.1.0.9"
     assert last.post("/reset-password", data={"email": "known@example.test"}).status_code == 429

@@ -6,7 +6,7 @@ import pytest
 
 from forum.domain.models import User
 from forum.extensions import db
-from tests.factories import login, link_in, make_user, outbox
+from tests.factories import link_in, login, make_user, outbox
 
 GOOD = {
     "pseudonym": "river_stone",
@@ -32,7 +32,9 @@ def the_user(app, email="river@example.com") -> User | None:
 
 def test_sign_up_sends_a_verification_link_that_confirms_and_logs_in(app, client):
     response = sign_up(client)
-    assert response.status_code == 302 and response.headers["Location"].endswith("/signup/check-email")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "/signup/check-email"
+    )
     page = client.get("/signup/check-email").get_data(as_text=True)
     assert "river@example.com" in page
     user = the_user(app)
@@ -92,8 +94,12 @@ def test_taken_pseudonym_is_refused_case_insensitively(app, client):
     assert "That pseudonym is taken" in html
 
 
-@pytest.mark.parametrize("pseudonym", ["Mary Jones", "john.smith", "sarah_miller", "mary.jones.com"])
-def test_pseudonyms_that_may_identify_someone_get_a_warning_they_can_override(app, client, pseudonym):
+@pytest.mark.parametrize(
+    "pseudonym", ["Mary Jones", "john.smith", "sarah_miller", "mary.jones.com"]
+)
+def test_pseudonyms_that_may_identify_someone_get_a_warning_they_can_override(
+    app, client, pseudonym
+):
     html = sign_up(client, pseudonym=pseudonym).get_data(as_text=True)
     assert "Check your pseudonym." in html
     assert "Use this pseudonym anyway" in html
@@ -112,7 +118,9 @@ def test_signing_up_with_a_registered_email_does_not_reveal_it(app, client):
     with app.app_context():
         make_user(email="river@example.com", pseudonym="original")
     response = sign_up(client)
-    assert response.status_code == 302 and response.headers["Location"].endswith("/signup/check-email")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "/signup/check-email"
+    )
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(User.id))) == 1
     [email] = outbox(app, "river@example.com")
@@ -144,6 +152,8 @@ def test_resend_verification(app, client):
 
 def test_sign_up_is_rate_limited_per_address(app, client):
     for i in range(5):
-        assert sign_up(client, pseudonym=f"member_{i}", email=f"m{i}@example.com").status_code == 302
+        assert (
+            sign_up(client, pseudonym=f"member_{i}", email=f"m{i}@example.com").status_code == 302
+        )
     response = sign_up(client, pseudonym="member_x", email="mx@example.com")
     assert response.status_code == 429

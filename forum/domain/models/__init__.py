@@ -9,6 +9,20 @@ from forum.domain.models.article import (
 )
 from forum.domain.models.base import utcnow
 from forum.domain.models.mail import OutboxEmail
+from forum.domain.models.moderation import (
+    Flag,
+    FlagOutcome,
+    FlagReason,
+    ModAction,
+    ModerationAction,
+    ReviewItem,
+    ReviewState,
+    RuleAction,
+    RuleCategory,
+    RuleMatcher,
+    ScreeningRule,
+    SiteSetting,
+)
 from forum.domain.models.post import ExperienceStatus, Post, PostKind, PostStatus, PostTag, Reply
 from forum.domain.models.tag import AliasKind, RelationKind, Tag, TagAlias, TagKind, TagRelation
 from forum.domain.models.user import User, UserRole, UserStatus, name_key
@@ -23,13 +37,25 @@ __all__ = [
     "ArticleStatus",
     "Draft",
     "ExperienceStatus",
+    "Flag",
+    "FlagOutcome",
+    "FlagReason",
+    "ModAction",
+    "ModerationAction",
     "OutboxEmail",
     "Post",
     "PostKind",
     "PostStatus",
     "PostTag",
     "RelationKind",
+    "RuleAction",
+    "RuleCategory",
+    "RuleMatcher",
+    "ScreeningRule",
+    "SiteSetting",
     "Reply",
+    "ReviewItem",
+    "ReviewState",
     "Revision",
     "Tag",
     "TagAlias",

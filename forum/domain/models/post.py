@@ -109,6 +109,8 @@ class PostTag(db.Model):
     )
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
     listed_at: Mapped[datetime | None]
+    # Set when a moderator pins the post at the top of this tag's page.
+    pinned_at: Mapped[datetime | None]
 
     post: Mapped[Post] = relationship(back_populates="tag_links")
     tag: Mapped[Tag] = relationship()

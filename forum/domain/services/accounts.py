@@ -149,7 +149,9 @@ def sign_up(draft: SignUp) -> SignUpResult:
         db.session.commit()
     except IntegrityError as err:  # a race with another sign-up for the same name or email
         db.session.rollback()
-        raise DomainError("That pseudonym is taken. Please choose another.", field="pseudonym") from err
+        raise DomainError(
+            "That pseudonym is taken. Please choose another.", field="pseudonym"
+        ) from err
     return SignUpResult(user)
 
 
@@ -264,7 +266,9 @@ def _iso(value: datetime | None) -> str | None:
 
 def export_data(user: User) -> dict:
     """Everything Cohort stores about `user` and everything they wrote, as plain data."""
-    posts = db.session.scalars(select(Post).where(Post.author_id == user.id).order_by(Post.id)).all()
+    posts = db.session.scalars(
+        select(Post).where(Post.author_id == user.id).order_by(Post.id)
+    ).all()
     replies = db.session.scalars(
         select(Reply).where(Reply.author_id == user.id).order_by(Reply.id)
     ).all()
@@ -379,7 +383,11 @@ def erase_account(user: User, *, password: str, choice: ErasureChoice) -> None:
                 touched_tags |= {link.tag_id for link in reply.post.tag_links}
             reply.body, reply.body_html = "", ""
             if reply.status is not PostStatus.REMOVED:
-                reply.status, reply.removed_at, reply.removed_by_id = PostStatus.REMOVED, now, user.id
+                reply.status, reply.removed_at, reply.removed_by_id = (
+                    PostStatus.REMOVED,
+                    now,
+                    user.id,
+                )
         db.session.execute(
             delete(Revision).where(
                 or_(
@@ -389,9 +397,7 @@ def erase_account(user: User, *, password: str, choice: ErasureChoice) -> None:
             )
         )
         db.session.execute(
-            update(PostTag)
-            .where(PostTag.post_id.in_([p.id for p in posts]))
-            .values(listed_at=None)
+            update(PostTag).where(PostTag.post_id.in_([p.id for p in posts])).values(listed_at=None)
         )
     else:
         for obj in (*posts, *replies):

@@ -286,11 +286,13 @@ class PostDraft:
     tag_names: list[str]
     experience_duration: str | None = None
     experience_status: ExperienceStatus | None = None
+    confirmed: bool = False  # sent despite personal information screening found
 
 
 @dataclass(frozen=True)
 class ReplyDraft:
     body: str
+    confirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -387,7 +389,9 @@ def create_post(author: User, draft: PostDraft, *, saved_draft_id: int | None = 
     _require(policies.why_cannot_post(author))
     _check_post_text(draft)
     tags = resolve_post_tags(draft.tag_names)
-    decision = moderation.decide(author, title=draft.title, body=draft.body)
+    decision = moderation.decide(
+        author, title=draft.title, body=draft.body, confirmed=draft.confirmed
+    )
     story = draft.kind is PostKind.STORY
     post = build_post(
         author=author,
@@ -403,6 +407,7 @@ def create_post(author: User, draft: PostDraft, *, saved_draft_id: int | None = 
         db.session.execute(
             delete(Draft).where(Draft.id == saved_draft_id, Draft.author_id == author.id)
         )
+    moderation.record(post, decision)
     db.session.commit()
     return post
 
@@ -412,8 +417,9 @@ def create_reply(author: User, post: Post, draft: ReplyDraft) -> Reply:
     the member may not post), or DomainError(field="body")."""
     _require(policies.why_cannot_reply(author, post))
     _check_reply_text(draft.body)
-    decision = moderation.decide(author, body=draft.body)
+    decision = moderation.decide(author, body=draft.body, confirmed=draft.confirmed)
     reply = build_reply(post=post, author=author, body=draft.body, status=decision.status)
+    moderation.record(reply, decision)
     db.session.commit()
     return reply
 
@@ -428,7 +434,14 @@ def _status_after_edit(current: PostStatus, decision: moderation.Decision) -> Po
     return current
 
 
-def _keep_revision(obj: Post | Reply, actor: User) -> None:
+def refresh_text(obj: Post | Reply, body: str) -> None:
+    """New text for a post or reply: its cached HTML, and a post's excerpt."""
+    if isinstance(obj, Post):
+        obj.excerpt = excerpt(body, MAX_EXCERPT_LENGTH)
+    render_into(obj, body)
+
+
+def keep_revision(obj: Post | Reply, actor: User) -> None:
     """Store the version an edit is about to replace, dated when it was written."""
     target = {"post_id": obj.id} if isinstance(obj, Post) else {"reply_id": obj.id}
     db.session.add(
@@ -449,18 +462,22 @@ def edit_post(post: Post, *, actor: User, draft: PostDraft) -> Post:
     draft = PostDraft(**{**draft.__dict__, "kind": post.kind})
     _check_post_text(draft)
     tags = resolve_post_tags(draft.tag_names)
-    decision = moderation.decide(actor, title=draft.title, body=draft.body, is_edit=True)
-    _keep_revision(post, actor)
+    decision = moderation.decide(
+        actor, title=draft.title, body=draft.body, is_edit=True, confirmed=draft.confirmed
+    )
+    keep_revision(post, actor)
     post.title = " ".join(draft.title.split())
     post.slug = _slug(post.title, post.kind)
-    post.excerpt = excerpt(draft.body, MAX_EXCERPT_LENGTH)
-    render_into(post, draft.body)
+    was_waiting = post.status in (PostStatus.PENDING, PostStatus.REJECTED)
+    refresh_text(post, draft.body)
     if post.kind is PostKind.STORY:
         post.experience_duration = draft.experience_duration
         post.experience_status = draft.experience_status
     post.status = _status_after_edit(post.status, decision)
     post.edited_at = utcnow()
     set_tags(post, tags)  # bumps every tag page the post was or is on
+    if post.status is PostStatus.PENDING:
+        moderation.record(post, decision, waiting=was_waiting)
     db.session.commit()
     return post
 
@@ -477,14 +494,17 @@ def edit_reply(reply: Reply, *, actor: User, draft: ReplyDraft) -> Reply:
     DomainError(field="body")."""
     policies.require(policies.can_edit(actor, reply))
     _check_reply_text(draft.body)
-    decision = moderation.decide(actor, body=draft.body, is_edit=True)
-    _keep_revision(reply, actor)
-    render_into(reply, draft.body)
+    decision = moderation.decide(actor, body=draft.body, is_edit=True, confirmed=draft.confirmed)
+    keep_revision(reply, actor)
+    was_waiting = reply.status in (PostStatus.PENDING, PostStatus.REJECTED)
+    refresh_text(reply, draft.body)
     was_published = reply.is_published
     reply.status = _status_after_edit(reply.status, decision)
     reply.edited_at = utcnow()
     if was_published and not reply.is_published:
         _uncount_reply(reply.post)
+    if reply.status is PostStatus.PENDING:
+        moderation.record(reply, decision, waiting=was_waiting)
     db.session.commit()
     return reply
 
