@@ -52,10 +52,21 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from forum.auth.views import bp as auth_bp
     from forum.editorial.views import bp as editorial_bp
     from forum.home.views import bp as home_bp
+    from forum.moderation.public import bp as transparency_bp
+    from forum.moderation.views import bp as moderation_bp
     from forum.posts.views import bp as posts_bp
     from forum.tags.views import bp as tags_bp
 
-    for bp in (home_bp, tags_bp, posts_bp, editorial_bp, auth_bp, accounts_bp):
+    for bp in (
+        home_bp,
+        tags_bp,
+        posts_bp,
+        editorial_bp,
+        auth_bp,
+        accounts_bp,
+        moderation_bp,
+        transparency_bp,
+    ):
         app.register_blueprint(bp)
 
     from forum.demo.commands import register_demo_commands
@@ -65,6 +76,10 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from forum.accounts.commands import register_account_commands
 
     register_account_commands(app)
+
+    from forum.moderation.commands import register_moderation_commands
+
+    register_moderation_commands(app)
     return app
 
 

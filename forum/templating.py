@@ -48,6 +48,12 @@ def user_text_lead(value, min_heading: int = 3) -> tuple[Markup, bool]:
     return lead(value, min_heading=min_heading, wiki=tag_service.wiki_resolver())
 
 
+def _public_reason(entry) -> str:
+    from forum.domain.services.moderation import public_reason
+
+    return public_reason(entry)
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     word = singular if count == 1 else (plural_form or singular + "s")
     return f"{count:,} {word}"
@@ -69,6 +75,9 @@ def init_app(app: Flask) -> None:
         can_read_removed_text=policies.can_read_removed_text,
         is_moderator=policies.is_moderator,
         is_editor=policies.is_editor,
+        is_admin=policies.is_admin,
+        can_flag=policies.can_flag,
+        public_reason=_public_reason,
         can_post=policies.can_post,
         why_cannot_post=policies.why_cannot_post,
         can_reply=policies.can_reply,
@@ -78,6 +87,19 @@ def init_app(app: Flask) -> None:
         can_see_history=policies.can_see_history,
         can_delete_own=policies.can_delete_own,
     )
+
+    @app.context_processor
+    def moderation_counts():
+        """Moderators see how much is waiting, in the header (one query, staff only)."""
+        from flask_login import current_user
+
+        from forum.domain.services.moderation import open_count
+
+        if policies.is_moderator(current_user):
+            total, urgent = open_count()
+            return {"queue_open": total, "queue_urgent": urgent}
+        return {}
+
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

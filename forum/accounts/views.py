@@ -93,7 +93,9 @@ def export():
         body,
         mimetype="application/json",
         headers={
-            "Content-Disposition": f'attachment; filename="cohort-{current_user.pseudonym_key}.json"',
+            "Content-Disposition": (
+                f'attachment; filename="cohort-{current_user.pseudonym_key}.json"'
+            ),
             "Cache-Control": "no-store",
         },
     )
@@ -118,6 +120,16 @@ def erase():
             flash("Your account and your personal data have been erased. Take care.")
             return redirect(url_for("home.index"))
     return render_template("accounts/erase.html", form=form)
+
+
+@bp.get("/account/standing")
+@login_required
+def standing():
+    """Every moderation decision about the member's own writing and account."""
+    from forum.domain.services import moderation
+
+    entries = moderation.log_entries(subject_user_id=current_user.id, limit=200)
+    return render_template("accounts/standing.html", entries=entries)
 
 
 @bp.get("/members/<pseudonym>")

@@ -155,3 +155,13 @@ def can_delete_own(viewer, obj: Post | Reply) -> bool:
 def is_new_member(viewer) -> bool:
     """Joined less than NEW_MEMBER_PERIOD ago: tighter posting limits apply."""
     return _signed_in(viewer) and viewer.created_at > utcnow() - NEW_MEMBER_PERIOD
+
+
+def can_flag(viewer, obj: Post | Reply) -> bool:
+    """Verified members report other people's published writing."""
+    return (
+        _signed_in(viewer)
+        and viewer.is_verified
+        and obj.status is PostStatus.PUBLISHED
+        and not _is_author(viewer, obj)
+    )

@@ -15,11 +15,12 @@ from flask import (
 from flask_login import current_user, login_required
 
 from forum.domain import policies
-from forum.domain.models import Post
-from forum.domain.services import drafts, posts
+from forum.domain.models import Post, PostStatus
+from forum.domain.services import drafts, moderation, posts
 from forum.errors import DomainError
 from forum.extensions import limiter
 from forum.forms import EmptyForm
+from forum.moderation import notify
 from forum.posts import limits
 from forum.posts.forms import AutosaveForm, PostEditForm, PostForm, ReplyForm
 from forum.templating import isodate
@@ -70,6 +71,7 @@ def new():
                 post = posts.create_post(
                     current_user, form.to_draft(), saved_draft_id=form.saved_draft_id
                 )
+                notify.after_submission(post)
                 flash(_published_message(post))
                 return redirect(_post_url(post))
             preview = _preview_or_save(form)
@@ -147,6 +149,7 @@ def _post_page(post: Post, reply_form: ReplyForm, *, after: int | None = None) -
         tags=posts.sorted_tags(post.tags),
         replies=replies,
         reply_form=reply_form,
+        hold=moderation.hold_notice(post) if post.status is PostStatus.PENDING else None,
     )
 
 
@@ -162,11 +165,19 @@ def reply(post_id: int):
         except DomainError as err:
             form.show(err)
         else:
+            _after_hold(notify.after_submission(new_reply))
             noun = _noun(post)
             flash(f"Your {noun} is posted." if new_reply.is_published else _held(noun))
             return redirect(_post_url(post, _anchor=f"reply-{new_reply.id}"))
     # Never send the member away from what they typed: the page comes back with it.
     return _post_page(post, form)
+
+
+def _after_hold(item) -> None:
+    """A held reply has no page of its own: when the hold is urgent (crisis language), the
+    crisis resources come with the message on the post page."""
+    if item is not None and item.urgent and "crisis." in item.rule_codes:
+        flash("crisis", "crisis")
 
 
 def _held(noun: str) -> str:
@@ -189,6 +200,7 @@ def edit(post_id: int):
                     form.show(problem)
             else:
                 posts.edit_post(post, actor=current_user, draft=form.to_draft(post.kind))
+                notify.after_submission(post)
                 flash("Your changes are saved.")
                 return redirect(_post_url(post))
         except DomainError as err:
@@ -208,6 +220,7 @@ def edit_reply(reply_id: int):
         except DomainError as err:
             form.show(err)
         else:
+            _after_hold(notify.after_submission(reply))
             flash("Your changes are saved.")
             return redirect(_post_url(reply.post, _anchor=f"reply-{reply.id}"))
     return render_template("posts/edit.html", form=form, post=reply.post, reply=reply, preview=None)

@@ -67,6 +67,7 @@ def show(slug: str):
         page=page,
         first_page=first_page,
         pinned=editorial.pinned_for(tag) if first_page else [],
+        pinned_posts=posts.pinned_in(tag) if first_page else [],
         related=tags.related(tag) if first_page else {},
     )
     if cache is not None:

@@ -43,7 +43,8 @@ EXAMPLES = {
         [
             "My prescription ran out and the pharmacy was closed.",
             "I picked up my prescription on Tuesday.",
-            "Ask the pharmacist which over-the-counter painkillers are safe without a prescription.",
+            "Ask the pharmacist which over-the-counter painkillers are safe without a"
+            " prescription.",
             "I had no idea prescriptions took this long.",
         ],
     ),

@@ -10,6 +10,7 @@ handling a review item is a conditional UPDATE, so two moderators never act twic
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -370,7 +371,8 @@ def open_count() -> tuple[int, int]:
 REJECTION_TEMPLATES = [
     "It contains personal information that could identify someone.",
     "It reads as advertising or promotion.",
-    "It tells other members how to dose or stop a medicine; please share your own experience instead.",
+    "It tells other members how to dose or stop a medicine; please share your own experience "
+    "instead.",
     "It isn’t about living with a medicine or condition.",
     "It is unkind to another member.",
 ]
@@ -865,3 +867,28 @@ def log_entries(
     if before_id is not None:
         query = query.where(ModerationAction.id < before_id)
     return list(db.session.scalars(query))
+
+
+_REDACT = [
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    (re.compile(r"(?:https?://|www\.)\S+", re.I), "[link]"),
+    (re.compile(r"[“\"][^”\"]{0,400}[”\"]"), "“[…]”"),
+    (re.compile(r"\+?\d[\d\s().-]{3,}\d"), "[number]"),
+]
+
+
+def public_reason(entry: ModerationAction) -> str:
+    """The reason as the public log may show it: never who, never what they wrote.
+
+    Holds and flag-hides show only their rule codes; written reasons lose pseudonyms, email
+    addresses, links, long numbers and anything quoted."""
+    if entry.action in (ModAction.HOLD, ModAction.HIDE_BY_FLAGS, ModAction.CHANGE_SETTING):
+        return ""
+    text = entry.reason or ""
+    names = {u.pseudonym for u in (entry.actor, entry.subject_user) if u is not None}
+    for name in sorted(names, key=len, reverse=True):
+        text = re.sub(re.escape(name), "[member]", text, flags=re.I)
+    text = re.sub(r"@\w+", "[member]", text)
+    for pattern, replacement in _REDACT:
+        text = pattern.sub(replacement, text)
+    return text[:200] + ("…" if len(text) > 200 else "")

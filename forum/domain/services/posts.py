@@ -106,6 +106,24 @@ def tag_listing(tag: Tag, *, before: Cursor | None = None, limit: int = 20) -> P
     return _page_of_posts(query, limit, lambda p: Cursor(p.published_at, p.id))
 
 
+def pinned_in(tag: Tag) -> list[Post]:
+    """Posts moderators pinned on this tag's page (published ones), most recently pinned first."""
+    return list(
+        db.session.scalars(
+            select(Post)
+            .join(PostTag, PostTag.post_id == Post.id)
+            .where(
+                PostTag.tag_id == tag.id,
+                PostTag.pinned_at.is_not(None),
+                PostTag.listed_at.is_not(None),
+            )
+            .order_by(PostTag.pinned_at.desc())
+            .limit(5)
+            .options(*_card_options())
+        ).unique()
+    )
+
+
 def latest(*, before: Cursor | None = None, limit: int = 10) -> Page[Post]:
     """Published posts across the site, newest first."""
     query = (

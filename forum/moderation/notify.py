@@ -1,0 +1,89 @@
+"""Telling people what moderation did: authors hear the outcome, moderators hear of urgent items.
+
+Emails for now; in-app notifications use the same calls. Nothing is sent to erased accounts.
+"""
+
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy import select
+
+from forum import mail
+from forum.domain.models import ModAction, Post, Reply, ReviewItem, User, UserRole, UserStatus
+from forum.domain.services.moderation import Outcome
+from forum.extensions import db
+
+_PHRASES = {
+    ModAction.APPROVE: "is now published",
+    ModAction.REJECT: "was not published",
+    ModAction.REMOVE: "was removed by a moderator",
+    ModAction.RESTORE: "was restored by a moderator",
+    ModAction.LOCK: "was locked: it no longer takes replies",
+    ModAction.UNLOCK: "was unlocked: it takes replies again",
+    ModAction.RETAG: "had its tags changed by a moderator",
+    ModAction.EDIT: "was edited by a moderator",
+    ModAction.DISAGREE_FLAGS: "was checked by a moderator and stays as it is",
+}
+
+
+def _what(target: Post | Reply) -> tuple[str, Post]:
+    if isinstance(target, Post):
+        return f"Your {target.kind.value} “{target.title}”", target
+    noun = "comment" if target.post.kind.value == "story" else "reply"
+    return f"Your {noun} on “{target.post.title}”", target.post
+
+
+def _mailable(user: User | None) -> bool:
+    return user is not None and user.status is not UserStatus.ERASED and bool(user.email)
+
+
+def tell_author(outcome: Outcome) -> None:
+    target = outcome.target
+    author = target.author
+    if not _mailable(author) or outcome.action not in _PHRASES:
+        return
+    what, post = _what(target)
+    mail.send(
+        author.email,
+        f"{what} {_PHRASES[outcome.action]}",
+        "moderation_outcome",
+        user=author,
+        what=what,
+        phrase=_PHRASES[outcome.action],
+        reason=outcome.reason,
+        rejected=outcome.action is ModAction.REJECT,
+        link=url_for("posts.show", post_id=post.id, slug=post.slug, _external=True),
+        standing=url_for("accounts.standing", _external=True),
+    )
+
+
+def tell_moderators(item: ReviewItem) -> None:
+    """An urgent item (someone may be in crisis) reaches every moderator at once."""
+    moderators = db.session.scalars(
+        select(User).where(
+            User.role.in_((UserRole.MODERATOR, UserRole.ADMIN)), User.status == UserStatus.ACTIVE
+        )
+    ).all()
+    link = url_for("moderation.item", item_id=item.id, _external=True)
+    for moderator in moderators:
+        if _mailable(moderator):
+            mail.queue(
+                moderator.email,
+                "Urgent: someone on Cohort may be in crisis",
+                "moderation_urgent",
+                user=moderator,
+                link=link,
+                reasons=item.reasons,
+            )
+    db.session.commit()
+
+
+def after_submission(target: Post | Reply) -> ReviewItem | None:
+    """Call after a member's new or edited text is committed: the open review item, if held,
+    with moderators told at once when it is urgent."""
+    from forum.domain.services import moderation
+
+    item = moderation.hold_notice(target)
+    if item is not None and item.urgent:
+        tell_moderators(item)
+    return item
