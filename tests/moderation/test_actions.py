@@ -151,3 +151,23 @@ def test_the_log_is_written_in_the_same_transaction_as_the_action(app, people):
     again = mo.post(f"/moderation/posts/{post.id}/lock", data={"reason": "twice"})
     assert again.status_code == 400 and "already locked" in again.get_data(as_text=True)
     assert [e.reason for e in log(app)] == ["once"]
+
+
+def test_the_log_refuses_edits_and_deletes_in_the_database(app, people):
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    post = the_post(app, "Earlier post 0")
+    as_member(app, "mo@example.test").post(
+        f"/moderation/posts/{post.id}/lock", data={"reason": "kept"}
+    )
+    with app.app_context():
+        for statement in (
+            "UPDATE moderation_actions SET reason = 'rewritten'",
+            "DELETE FROM moderation_actions",
+        ):
+            with pytest.raises(DBAPIError, match="append-only"):
+                db.session.execute(text(statement))
+            db.session.rollback()
+    assert [e.reason for e in log(app)] == ["kept"]

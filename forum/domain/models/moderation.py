@@ -5,7 +5,16 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    DDL,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.domain.models.base import db, utcnow
@@ -234,6 +243,45 @@ class ModerationAction(db.Model):
         Index("ix_moderation_actions_subject_user_id", "subject_user_id", "created_at"),
         Index("ix_moderation_actions_post_id", "post_id"),
     )
+
+
+# The log is append-only in the database itself, not just by habit: no deletes, and no edits
+# to what an entry says. (Foreign keys may still be nulled when a referenced row goes away.)
+APPEND_ONLY_SQLITE = [
+    "CREATE TRIGGER moderation_actions_no_delete BEFORE DELETE ON moderation_actions "
+    "BEGIN SELECT RAISE(ABORT, 'the moderation log is append-only'); END",
+    "CREATE TRIGGER moderation_actions_no_edit BEFORE UPDATE OF action, reason, rule_code, "
+    "details, created_at, setting_key ON moderation_actions "
+    "BEGIN SELECT RAISE(ABORT, 'the moderation log is append-only'); END",
+]
+APPEND_ONLY_POSTGRESQL = [
+    "CREATE FUNCTION moderation_actions_append_only() RETURNS trigger AS $$ BEGIN "
+    "IF TG_OP = 'DELETE' OR NEW.action IS DISTINCT FROM OLD.action "
+    "OR NEW.reason IS DISTINCT FROM OLD.reason OR NEW.rule_code IS DISTINCT FROM OLD.rule_code "
+    "OR NEW.details IS DISTINCT FROM OLD.details OR NEW.created_at IS DISTINCT FROM OLD.created_at "
+    "OR NEW.setting_key IS DISTINCT FROM OLD.setting_key "
+    "THEN RAISE EXCEPTION 'the moderation log is append-only'; END IF; "
+    "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER moderation_actions_append_only BEFORE UPDATE OR DELETE ON moderation_actions "
+    "FOR EACH ROW EXECUTE FUNCTION moderation_actions_append_only()",
+]
+for _statement in APPEND_ONLY_SQLITE:
+    event.listen(
+        ModerationAction.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite")
+    )
+for _statement in APPEND_ONLY_POSTGRESQL:
+    event.listen(
+        ModerationAction.__table__,
+        "after_create",
+        DDL(_statement).execute_if(dialect="postgresql"),
+    )
+event.listen(
+    ModerationAction.__table__,
+    "before_drop",
+    DDL("DROP FUNCTION IF EXISTS moderation_actions_append_only() CASCADE").execute_if(
+        dialect="postgresql"
+    ),
+)
 
 
 class SiteSetting(db.Model):

@@ -477,7 +477,8 @@ def approve(
     if body is not None:
         _moderator_edit(target, actor, title=title, body=body, reason=reason)
     _publish(target)
-    _resolve_flags(target, FlagOutcome.DISAGREED)
+    # Editing before approving agrees with the reports (something needed changing).
+    _resolve_flags(target, FlagOutcome.AGREED if body is not None else FlagOutcome.DISAGREED)
     _log(actor, ModAction.APPROVE, target=target, reason=reason, rule_code=item.rule_codes)
     db.session.commit()
     return Outcome(target, ModAction.APPROVE, reason)
