@@ -26,6 +26,14 @@ class DomainError(Exception):
         self.field = field
 
 
+class Problems(DomainError):
+    """Several things to fix at once, each on its own field: people fix a form in one go."""
+
+    def __init__(self, problems: list[DomainError]) -> None:
+        super().__init__(" ".join(p.message for p in problems))
+        self.problems = problems
+
+
 class NotAllowed(DomainError):
     status_code = 403
 

@@ -20,6 +20,10 @@ class AppForm(FlaskForm):
         if findings := getattr(err, "findings", None):
             self.pii_findings = findings
             return
+        for problem in getattr(err, "problems", ()):
+            self.show(problem)
+        if getattr(err, "problems", None):
+            return
         field = getattr(self, err.field, None) if err.field else None
         if field is not None and hasattr(field, "errors"):
             field.errors = [*field.errors, err.message]

@@ -157,3 +157,12 @@ def test_sign_up_is_rate_limited_per_address(app, client):
         )
     response = sign_up(client, pseudonym="member_x", email="mx@example.com")
     assert response.status_code == 429
+
+
+def test_every_problem_is_reported_at_once(app, client):
+    html = sign_up(client, password="short", age_confirmed=None, health_consent=None).get_data(
+        as_text=True
+    )
+    assert "There are 3 problems" in html
+    for field in ("password", "age_confirmed", "health_consent"):
+        assert f'id="{field}-error"' in html

@@ -30,7 +30,7 @@ from forum.domain.models import (
 )
 from forum.domain.services import credentials
 from forum.domain.services import tags as tag_service
-from forum.errors import DomainError
+from forum.errors import DomainError, Problems
 from forum.extensions import db
 
 
@@ -114,19 +114,33 @@ def sign_up(draft: SignUp) -> SignUpResult:
 
     An email that already has an account is *not* reported on the page (that would tell anyone
     who is a member); the caller emails that address instead and shows the same next step."""
-    pseudonym = credentials.check_pseudonym_shape(draft.pseudonym)
     email = normalize_email(draft.email)
+    problems: list[DomainError] = []
+    pseudonym = draft.pseudonym
+    try:
+        pseudonym = credentials.check_pseudonym_shape(draft.pseudonym)
+        if db.session.scalar(select(User.id).where(User.pseudonym_key == name_key(pseudonym))):
+            raise DomainError("That pseudonym is taken. Please choose another.", field="pseudonym")
+    except DomainError as err:
+        problems.append(err)
+    try:
+        credentials.check_password(draft.password, pseudonym=pseudonym, email=email)
+    except DomainError as err:
+        problems.append(err)
     if not draft.age_confirmed:
-        raise DomainError("Cohort is for people aged 16 or older.", field="age_confirmed")
-    if not draft.health_consent:
-        raise DomainError(
-            "We need your consent to store the health information you choose to share; "
-            "without it we can’t hold your account.",
-            field="health_consent",
+        problems.append(
+            DomainError("Cohort is for people aged 16 or older.", field="age_confirmed")
         )
-    credentials.check_password(draft.password, pseudonym=pseudonym, email=email)
-    if db.session.scalar(select(User.id).where(User.pseudonym_key == name_key(pseudonym))):
-        raise DomainError("That pseudonym is taken. Please choose another.", field="pseudonym")
+    if not draft.health_consent:
+        problems.append(
+            DomainError(
+                "We need your consent to store the health information you choose to share; "
+                "without it we can’t hold your account.",
+                field="health_consent",
+            )
+        )
+    if problems:
+        raise Problems(problems)
     warning = credentials.pseudonym_warning(pseudonym)
     if warning and not draft.accept_pseudonym_warning:
         raise PseudonymWarning(warning, field="pseudonym")
