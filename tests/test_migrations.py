@@ -61,3 +61,37 @@ def test_upgrade_to_head_matches_the_models_and_downgrades(empty_database):
         with db.engine.connect() as conn:
             assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def test_upgrades_keep_existing_rows(empty_database):
+    """Later migrations must work on a database that already has members and posts (a NOT NULL
+    column without a server default only fails here, never on an empty database)."""
+    from alembic.script import ScriptDirectory
+
+    app = create_app(base_config(empty_database))
+    runner = app.test_cli_runner()
+    with app.app_context():
+        scripts = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+        first = [rev.revision for rev in scripts.walk_revisions()][-1]
+    assert runner.invoke(args=["db", "upgrade", first]).exit_code == 0
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (pseudonym, pseudonym_key, email, role, status, session_version,"
+                " created_at, updated_at) VALUES ('early', 'early', 'early@example.test', 'member',"
+                " 'active', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO tags (kind, name, name_key, slug, definition, description, created_at,"
+                " updated_at, listing_version) VALUES ('drug', 'azathioprine', 'azathioprine',"
+                " 'azathioprine', '', '', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 0)"
+            )
+        )
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT digest_frequency FROM users")).scalar_one() == "weekly"
+        db.engine.dispose()

@@ -8,6 +8,13 @@ from forum.domain.models.article import (
     ArticleStatus,
 )
 from forum.domain.models.base import utcnow
+from forum.domain.models.following import (
+    DigestFrequency,
+    FollowMode,
+    Notification,
+    NotificationKind,
+    TagFollow,
+)
 from forum.domain.models.mail import OutboxEmail
 from forum.domain.models.moderation import (
     Flag,
@@ -35,13 +42,17 @@ __all__ = [
     "ArticlePin",
     "ArticleReference",
     "ArticleStatus",
+    "DigestFrequency",
     "Draft",
     "ExperienceStatus",
     "Flag",
+    "FollowMode",
     "FlagOutcome",
     "FlagReason",
     "ModAction",
     "ModerationAction",
+    "Notification",
+    "NotificationKind",
     "OutboxEmail",
     "Post",
     "PostKind",
@@ -59,6 +70,7 @@ __all__ = [
     "Revision",
     "Tag",
     "TagAlias",
+    "TagFollow",
     "TagKind",
     "TagRelation",
     "User",

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String
+from sqlalchemy import String, false
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from forum.domain.models.base import TimestampMixin, db
@@ -55,6 +55,13 @@ class User(TimestampMixin, db.Model):
     age_confirmed_at: Mapped[datetime | None]
     health_consent_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
+    # Email preferences: a digest of followed tags and unread notifications, and whether each
+    # notification is also emailed. Calm by default.
+    digest_frequency: Mapped[str] = mapped_column(
+        String(10), default="weekly", server_default="weekly"
+    )
+    email_notifications: Mapped[bool] = mapped_column(default=False, server_default=false())
+    last_digest_at: Mapped[datetime | None]
     suspended_until: Mapped[datetime | None]
     # Bumped to end every other session (password change, erasure); part of the login cookie id.
     session_version: Mapped[int] = mapped_column(default=1)
