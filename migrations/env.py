@@ -99,6 +99,9 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
+    from forum.domain.models.search import managed_outside_metadata
+
+    conf_args.setdefault("include_object", managed_outside_metadata)
     conf_args.setdefault("render_as_batch", True)  # SQLite can't ALTER most things in place
     conf_args.setdefault("compare_type", True)
 

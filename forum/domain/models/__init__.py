@@ -31,6 +31,7 @@ from forum.domain.models.moderation import (
     SiteSetting,
 )
 from forum.domain.models.post import ExperienceStatus, Post, PostKind, PostStatus, PostTag, Reply
+from forum.domain.models.search import SearchDocument
 from forum.domain.models.tag import AliasKind, RelationKind, Tag, TagAlias, TagKind, TagRelation
 from forum.domain.models.user import User, UserRole, UserStatus, name_key
 from forum.domain.models.writing import Draft, Revision
@@ -63,6 +64,7 @@ __all__ = [
     "RuleCategory",
     "RuleMatcher",
     "ScreeningRule",
+    "SearchDocument",
     "SiteSetting",
     "Reply",
     "ReviewItem",
