@@ -55,6 +55,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from forum.moderation.public import bp as transparency_bp
     from forum.moderation.views import bp as moderation_bp
     from forum.posts.views import bp as posts_bp
+    from forum.search.views import bp as search_bp
     from forum.tags.views import bp as tags_bp
 
     for bp in (
@@ -66,6 +67,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         accounts_bp,
         moderation_bp,
         transparency_bp,
+        search_bp,
     ):
         app.register_blueprint(bp)
 
@@ -80,6 +82,10 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from forum.moderation.commands import register_moderation_commands
 
     register_moderation_commands(app)
+
+    from forum.search.commands import register_search_commands
+
+    register_search_commands(app)
     return app
 
 

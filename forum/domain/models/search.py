@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import DDL, CheckConstraint, ForeignKey, Index, String, Text, event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.domain.models.base import db, utcnow
 
@@ -32,6 +32,10 @@ class SearchDocument(db.Model):
     title: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    post = relationship("Post", foreign_keys=[post_id])
+    reply = relationship("Reply", foreign_keys=[reply_id])
+    article = relationship("Article", foreign_keys=[article_id])
 
     __table_args__ = (
         CheckConstraint(

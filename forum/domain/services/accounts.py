@@ -28,7 +28,7 @@ from forum.domain.models import (
     name_key,
     utcnow,
 )
-from forum.domain.services import credentials
+from forum.domain.services import credentials, search
 from forum.domain.services import tags as tag_service
 from forum.errors import DomainError, Problems
 from forum.extensions import db
@@ -413,6 +413,7 @@ def erase_account(user: User, *, password: str, choice: ErasureChoice) -> None:
         db.session.execute(
             update(PostTag).where(PostTag.post_id.in_([p.id for p in posts])).values(listed_at=None)
         )
+        search.forget(posts, replies)  # the words leave the index too
     else:
         for obj in (*posts, *replies):
             obj.author_id = None

@@ -37,7 +37,7 @@ from forum.domain.models.post import (
     MAX_TAGS_PER_POST,
     MAX_TITLE_LENGTH,
 )
-from forum.domain.services import moderation
+from forum.domain.services import moderation, search
 from forum.domain.services import tags as tag_service
 from forum.errors import DomainError, NotFound, Removal, Removed
 from forum.extensions import db
@@ -196,12 +196,14 @@ def sorted_tags(tags: list[Tag]) -> list[Tag]:
 
 
 def render_into(obj, source: str, *, min_heading: int = 3) -> None:
-    """Store the source and refresh its cached safe HTML."""
+    """Store new text for a post, reply or article: the source, its cached safe HTML, and its
+    search document. Every change of text goes through here (set the title first)."""
     obj.body = source
     obj.body_html = str(
         render_user_text(source, min_heading=min_heading, wiki=tag_service.wiki_resolver())
     )
     obj.body_html_version = RENDERER_VERSION
+    search.sync(obj)
 
 
 def sync_listing(post: Post) -> None:

@@ -1,0 +1,476 @@
+"""Full-text search over published stories, threads, replies and articles.
+
+One service, two engines: SQLite FTS5 (bm25, title weighted 10:1) on the embedded database and
+PostgreSQL full-text search (a weighted tsvector with a GIN index; title A, body B) in
+production. Any query string is parsed here into terms, "quoted phrases", OR and -exclusions,
+then compiled into each engine's syntax from quoted or bound pieces, so no input can cause a
+syntax error. Names of drugs, conditions and topics are expanded through the alias table:
+"Imuran" also finds "azathioprine", and posts tagged azathioprine even if they don't say it.
+
+Results are drawn from the newest CANDIDATES matches that the viewer may see (visibility is
+decided by joining each document to its post, reply or article), then ranked by relevance and
+shown in pages: bounded work, whatever the size of the site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from html import escape
+
+from markupsafe import Markup
+from sqlalchemy import select, text
+from sqlalchemy.orm import joinedload, selectinload
+
+from forum.domain.models import (
+    Article,
+    Post,
+    Reply,
+    SearchDocument,
+    Tag,
+    name_key,
+)
+from forum.domain.services import tags as tag_service
+from forum.extensions import db
+from forum.text import plain_text
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+MAX_ALTERNATIVES = 8
+CANDIDATES = 500
+PAGE_SIZE = 20
+MAX_PAGES = CANDIDATES // PAGE_SIZE
+KINDS = ("story", "thread", "article")
+
+# --- keeping documents in step -----------------------------------------------------------------
+
+
+def sync(obj: Post | Reply | Article) -> None:
+    """Store the current text of a post, reply or article in its search document (the
+    caller's transaction). Visibility is checked at query time, so this only tracks text."""
+    with db.session.no_autoflush:  # nothing half-built may be flushed on the way
+        doc = _document_of(obj)
+    doc.title = "" if isinstance(obj, Reply) else obj.title[:300]
+    summary = getattr(obj, "summary", "") or ""
+    doc.body = f"{summary}\n{plain_text(obj.body)}" if summary else plain_text(obj.body)
+
+
+def _document_of(obj: Post | Reply | Article) -> SearchDocument:
+    doc = None
+    if obj.id is not None:
+        query = select(SearchDocument)
+        if isinstance(obj, Reply):
+            query = query.where(SearchDocument.reply_id == obj.id)
+        elif isinstance(obj, Post):
+            query = query.where(SearchDocument.post_id == obj.id, SearchDocument.reply_id.is_(None))
+        else:
+            query = query.where(SearchDocument.article_id == obj.id)
+        doc = db.session.scalar(query)
+    if doc is None:
+        if isinstance(obj, Reply):
+            doc = SearchDocument(reply=obj, post=obj.post)
+        elif isinstance(obj, Post):
+            doc = SearchDocument(post=obj)
+        else:
+            doc = SearchDocument(article=obj)
+        db.session.add(doc)
+    return doc
+
+
+def forget(posts: list[Post], replies: list[Reply]) -> None:
+    """Drop the documents of erased writing (their text must leave the index too)."""
+    from sqlalchemy import delete, or_
+
+    post_ids = [p.id for p in posts]
+    reply_ids = [r.id for r in replies]
+    db.session.execute(
+        delete(SearchDocument).where(
+            or_(
+                SearchDocument.reply_id.in_(reply_ids),
+                SearchDocument.post_id.in_(post_ids) & SearchDocument.reply_id.is_(None),
+            )
+        )
+    )
+
+
+def reindex_all(batch: int = 500) -> int:
+    """Rebuild every document from the current text (`flask --app forum search-reindex`)."""
+    count = 0
+    for model in (Post, Reply, Article):
+        last = 0
+        while True:
+            rows = db.session.scalars(
+                select(model).where(model.id > last).order_by(model.id).limit(batch)
+            ).all()
+            if not rows:
+                break
+            for obj in rows:
+                sync(obj)
+                count += 1
+            last = rows[-1].id
+            db.session.commit()
+    return count
+
+
+# --- understanding the query -------------------------------------------------------------------
+
+_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+
+@dataclass
+class Term:
+    """One thing to look for: alternatives (a word or phrase, plus what it is also called)."""
+
+    alternatives: list[str]
+    negated: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    groups: list[list[Term]] = field(default_factory=list)  # OR of ANDs
+    tags: list[Tag] = field(default_factory=list)  # named in the query (by name or alias)
+    shortened: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not any(any(not t.negated for t in group) for group in self.groups)
+
+    @property
+    def words(self) -> list[str]:
+        return [
+            w
+            for g in self.groups
+            for t in g
+            if not t.negated
+            for a in t.alternatives
+            for w in _WORD.findall(a)
+        ]
+
+
+def _words_of(chunk: str) -> str:
+    return " ".join(_WORD.findall(chunk))
+
+
+def parse(raw: str) -> ParsedQuery:
+    """Any string -> terms. Quotes make phrases, OR (in capitals) offers alternatives, a leading
+    minus excludes. Everything else (operators, emoji, markup) is just ignored."""
+    parsed = ParsedQuery()
+    raw = (raw or "").replace("\x00", "")
+    if len(raw) > MAX_QUERY_LENGTH:
+        raw, parsed.shortened = raw[:MAX_QUERY_LENGTH], True
+    group: list[Term] = []
+    for match in _TOKEN.finditer(raw):
+        phrase, word = match.group(1), match.group(2)
+        if word == "OR":
+            if group:
+                parsed.groups.append(group)
+            group = []
+            continue
+        negated = False
+        if word and word.startswith("-") and len(word) > 1:
+            negated, word = True, word[1:]
+        cleaned = _words_of(phrase if phrase is not None else word)
+        if not cleaned:
+            continue
+        if sum(len(g) for g in parsed.groups) + len(group) >= MAX_TERMS:
+            parsed.shortened = True
+            break
+        group.append(Term([cleaned], negated))
+    if group:
+        parsed.groups.append(group)
+    _expand_aliases(parsed)
+    return parsed
+
+
+def _expand_aliases(parsed: ParsedQuery) -> None:
+    """A term that names a tag (by name or any alias) also matches the tag's other names."""
+    for group in parsed.groups:
+        for term in group:
+            if term.negated:
+                continue
+            found = tag_service.resolve_name(term.alternatives[0])
+            if found is None:
+                continue
+            tag = found.tag
+            if tag not in parsed.tags:
+                parsed.tags.append(tag)
+            names = [tag.name] + [a.name for a in tag.aliases]
+            for name in names:
+                words = _words_of(name)
+                if words and name_key(words) not in {name_key(a) for a in term.alternatives}:
+                    term.alternatives.append(words)
+            term.alternatives = term.alternatives[:MAX_ALTERNATIVES]
+
+
+def fts5_match(parsed: ParsedQuery) -> str:
+    """The query in FTS5 syntax, every word and phrase double-quoted (so never a syntax error)."""
+
+    def quoted(text: str) -> str:
+        return '"' + text.replace('"', "") + '"'
+
+    groups = []
+    for group in parsed.groups:
+        positives = [t for t in group if not t.negated]
+        if not positives:
+            continue
+        parts = []
+        for term in positives:
+            alts = [quoted(a) for a in term.alternatives]
+            parts.append(alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")")
+        expression = " AND ".join(parts)
+        for term in (t for t in group if t.negated):
+            expression = f"({expression}) NOT {quoted(term.alternatives[0])}"
+        groups.append(expression)
+    return " OR ".join(f"({g})" for g in groups)
+
+
+def pg_tsquery(parsed: ParsedQuery) -> tuple[str, dict[str, str]]:
+    """The query as a PostgreSQL tsquery expression over bound parameters."""
+    params: dict[str, str] = {}
+
+    def piece(text: str) -> str:
+        name = f"q{len(params)}"
+        params[name] = text
+        function = "phraseto_tsquery" if " " in text else "plainto_tsquery"
+        return f"{function}('english', :{name})"
+
+    groups = []
+    for group in parsed.groups:
+        positives = [t for t in group if not t.negated]
+        if not positives:
+            continue
+        parts = ["(" + " || ".join(piece(a) for a in t.alternatives) + ")" for t in positives]
+        parts += ["!!" + piece(t.alternatives[0]) for t in group if t.negated]
+        groups.append("(" + " && ".join(parts) + ")")
+    return " || ".join(groups), params
+
+
+# --- searching ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    tag: Tag | None = None
+    kind: str | None = None  # story | thread | article
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str  # story | thread | reply | article
+    target: Post | Reply | Article
+    title: str
+    snippet: Markup
+    when: datetime | None
+
+
+@dataclass(frozen=True)
+class Results:
+    parsed: ParsedQuery
+    hits: list[Hit]
+    page: int
+    has_more: bool
+    capped: bool  # more matches exist than we rank
+
+
+_VISIBLE = """(
+    (d.article_id IS NOT NULL AND a.status = 'published' AND a.removed_at IS NULL)
+    OR (d.reply_id IS NOT NULL AND r.status = 'published' AND p.status = 'published')
+    OR (d.reply_id IS NULL AND d.post_id IS NOT NULL AND p.status = 'published')
+)"""
+
+
+def _filters_sql(filters: Filters, params: dict) -> str:
+    clauses = [_VISIBLE]
+    if filters.kind in ("story", "thread"):
+        clauses.append("d.article_id IS NULL AND p.kind = :kind")
+        params["kind"] = filters.kind
+    elif filters.kind == "article":
+        clauses.append("d.article_id IS NOT NULL")
+    if filters.tag is not None:
+        clauses.append(
+            "(EXISTS (SELECT 1 FROM post_tags pt WHERE pt.post_id = d.post_id AND pt.tag_id = :tag)"
+            " OR EXISTS (SELECT 1 FROM article_pins ap WHERE ap.article_id = d.article_id"
+            " AND ap.tag_id = :tag))"
+        )
+        params["tag"] = filters.tag.id
+    when = "COALESCE(r.published_at, p.published_at, a.published_at)"
+    if filters.since is not None:
+        clauses.append(f"{when} >= :since")
+        params["since"] = datetime.combine(filters.since, time.min)
+    if filters.until is not None:
+        clauses.append(f"{when} < :until")
+        params["until"] = datetime.combine(filters.until + timedelta(days=1), time.min)
+    return " AND ".join(clauses)
+
+
+def _tagged_sql(parsed: ParsedQuery, params: dict) -> str:
+    """Documents about a tag named in the query: its posts, and articles pinned to it."""
+    if not parsed.tags:
+        return "0 = 1"
+    names = []
+    for i, tag in enumerate(parsed.tags):
+        params[f"named{i}"] = tag.id
+        names.append(f":named{i}")
+    listed = ", ".join(names)
+    return (
+        f"((d.reply_id IS NULL AND d.post_id IS NOT NULL AND EXISTS (SELECT 1 FROM post_tags pt2"
+        f" WHERE pt2.post_id = d.post_id AND pt2.tag_id IN ({listed})))"
+        f" OR EXISTS (SELECT 1 FROM article_pins ap2 WHERE ap2.article_id = d.article_id"
+        f" AND ap2.tag_id IN ({listed})))"
+    )
+
+
+_JOINS = (
+    " LEFT JOIN posts p ON p.id = d.post_id"
+    " LEFT JOIN replies r ON r.id = d.reply_id"
+    " LEFT JOIN articles a ON a.id = d.article_id"
+)
+
+
+def _ranked_ids(parsed: ParsedQuery, filters: Filters, page: int) -> tuple[list[int], int]:
+    """(document ids for this page, best first; how many candidates there were)."""
+    params: dict = {"candidates": CANDIDATES, "limit": PAGE_SIZE + 1, "offset": page * PAGE_SIZE}
+    where = _filters_sql(filters, params)
+    tagged = _tagged_sql(parsed, params)
+    if db.engine.dialect.name == "postgresql":
+        expression, terms = pg_tsquery(parsed)
+        params.update(terms)
+        sql = (
+            f"WITH q AS (SELECT {expression} AS query),"
+            " candidates AS ("
+            "  SELECT d.id, CASE WHEN d.document @@ q.query"
+            "   THEN ts_rank_cd('{0.05, 0.2, 0.4, 1.0}', d.document, q.query) + 1 ELSE 0.5 END AS score"
+            f"  FROM q, search_documents d {_JOINS}"
+            f"  WHERE (d.document @@ q.query OR {tagged}) AND {where}"
+            "  ORDER BY d.id DESC LIMIT :candidates)"
+            " SELECT id, (SELECT count(*) FROM candidates) FROM candidates"
+            " ORDER BY score DESC, id DESC LIMIT :limit OFFSET :offset"
+        )
+    else:
+        params["match"] = fts5_match(parsed)
+        sql = (
+            "WITH m AS (SELECT rowid AS id, bm25(search_fts, 10.0, 1.0) AS score"
+            "  FROM search_fts WHERE search_fts MATCH :match),"
+            " candidates AS ("
+            "  SELECT d.id, COALESCE(m.score - 1000, 0) AS score"
+            f"  FROM search_documents d LEFT JOIN m ON m.id = d.id {_JOINS}"
+            f"  WHERE (m.id IS NOT NULL OR {tagged}) AND {where}"
+            "  ORDER BY d.id DESC LIMIT :candidates)"
+            " SELECT id, (SELECT count(*) FROM candidates) FROM candidates"
+            " ORDER BY score, id DESC LIMIT :limit OFFSET :offset"
+        )
+    rows = db.session.execute(text(sql), params).all()
+    return [row[0] for row in rows], (rows[0][1] if rows else 0)
+
+
+def search(raw_query: str, *, filters: Filters | None = None, page: int = 0) -> Results:
+    """A page of results for any string; never raises for what a person types."""
+    parsed = parse(raw_query)
+    page = max(0, min(page, MAX_PAGES - 1))
+    if parsed.empty:
+        return Results(parsed, [], page, False, False)
+    ids, candidates = _ranked_ids(parsed, filters or Filters(), page)
+    has_more = len(ids) > PAGE_SIZE
+    ids = ids[:PAGE_SIZE]
+    hits = _load_hits(ids, parsed)
+    return Results(parsed, hits, page, has_more, candidates >= CANDIDATES)
+
+
+def _load_hits(ids: list[int], parsed: ParsedQuery) -> list[Hit]:
+    """The documents' posts, replies and articles in three queries, in ranked order."""
+    if not ids:
+        return []
+    docs = db.session.scalars(select(SearchDocument).where(SearchDocument.id.in_(ids))).all()
+    post_ids = [d.post_id for d in docs if d.reply_id is None and d.post_id]
+    reply_ids = [d.reply_id for d in docs if d.reply_id]
+    article_ids = [d.article_id for d in docs if d.article_id]
+    posts = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Post)
+            .where(Post.id.in_(post_ids))
+            .options(joinedload(Post.author), selectinload(Post.tags))
+        ).unique()
+    }
+    replies = {
+        r.id: r
+        for r in db.session.scalars(
+            select(Reply)
+            .where(Reply.id.in_(reply_ids))
+            .options(joinedload(Reply.post), joinedload(Reply.author))
+        )
+    }
+    articles = {
+        a.id: a for a in db.session.scalars(select(Article).where(Article.id.in_(article_ids)))
+    }
+    by_id = {d.id: d for d in docs}
+    words = parsed.words
+    hits = []
+    for doc_id in ids:
+        doc = by_id[doc_id]
+        if doc.reply_id:
+            reply = replies[doc.reply_id]
+            hits.append(
+                Hit("reply", reply, reply.post.title, snippet(doc.body, words), reply.published_at)
+            )
+        elif doc.article_id:
+            article = articles[doc.article_id]
+            hits.append(
+                Hit(
+                    "article",
+                    article,
+                    article.title,
+                    snippet(doc.body, words),
+                    article.published_at,
+                )
+            )
+        else:
+            post = posts[doc.post_id]
+            hits.append(
+                Hit(post.kind.value, post, post.title, snippet(doc.body, words), post.published_at)
+            )
+    return hits
+
+
+def _stem(word: str) -> str:
+    word = word.casefold()
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def snippet(body: str, words: list[str], width: int = 240) -> Markup:
+    """An escaped excerpt around the first match, with matches in <mark> (never raw input)."""
+    stems = sorted({_stem(w) for w in words if len(w) > 1}, key=len, reverse=True)
+    pattern = (
+        re.compile(r"\b(" + "|".join(re.escape(s) for s in stems) + r")[^\W_]*", re.IGNORECASE)
+        if stems
+        else None
+    )
+    first = pattern.search(body) if pattern else None
+    start = max(0, first.start() - width // 3) if first else 0
+    if start:
+        start = body.find(" ", start) + 1 or start
+    chunk = body[start : start + width]
+    if start + width < len(body):
+        chunk = chunk.rsplit(" ", 1)[0] + " …"
+    if start:
+        chunk = "… " + chunk
+    if pattern is None:
+        return Markup(escape(chunk))  # noqa: S704 - escaped above
+    out, last = [], 0
+    for m in pattern.finditer(chunk):
+        out.append(escape(chunk[last : m.start()]))
+        out.append(f"<mark>{escape(m.group(0))}</mark>")
+        last = m.end()
+    out.append(escape(chunk[last:]))
+    return Markup("".join(out))  # noqa: S704 - every piece escaped above
+
+
+def kind_of(value: str | None) -> str | None:
+    return value if value in KINDS else None
