@@ -86,6 +86,16 @@ def can_see_article(viewer, article: Article) -> bool:
     return article.is_published or is_editor(viewer)
 
 
+def can_edit_articles(viewer) -> bool:
+    """Editors and admins write, edit, publish and pin articles."""
+    return is_editor(viewer)
+
+
+def can_curate_tags(viewer) -> bool:
+    """Editors and admins create, rename, merge and relate tags and curate their aliases."""
+    return is_editor(viewer)
+
+
 # --- writing -----------------------------------------------------------------------------------
 
 

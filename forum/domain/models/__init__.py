@@ -5,6 +5,7 @@ from forum.domain.models.article import (
     ArticleKind,
     ArticlePin,
     ArticleReference,
+    ArticleRevision,
     ArticleStatus,
 )
 from forum.domain.models.base import utcnow
@@ -32,16 +33,28 @@ from forum.domain.models.moderation import (
 )
 from forum.domain.models.post import ExperienceStatus, Post, PostKind, PostStatus, PostTag, Reply
 from forum.domain.models.search import SearchDocument
-from forum.domain.models.tag import AliasKind, RelationKind, Tag, TagAlias, TagKind, TagRelation
+from forum.domain.models.tag import (
+    AliasKind,
+    AmbiguousName,
+    AmbiguousNameTag,
+    RelationKind,
+    Tag,
+    TagAlias,
+    TagKind,
+    TagRelation,
+)
 from forum.domain.models.user import User, UserRole, UserStatus, name_key
 from forum.domain.models.writing import Draft, Revision
 
 __all__ = [
     "AliasKind",
+    "AmbiguousName",
+    "AmbiguousNameTag",
     "Article",
     "ArticleKind",
     "ArticlePin",
     "ArticleReference",
+    "ArticleRevision",
     "ArticleStatus",
     "DigestFrequency",
     "Draft",

@@ -6,10 +6,10 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.domain.models.base import RemovableMixin, RenderedMixin, TimestampMixin, db
+from forum.domain.models.base import RemovableMixin, RenderedMixin, TimestampMixin, db, utcnow
 
 if TYPE_CHECKING:
     from forum.domain.models.tag import Tag
@@ -58,10 +58,21 @@ class Article(TimestampMixin, RemovableMixin, RenderedMixin, db.Model):
         cascade="all, delete-orphan",
         order_by="ArticleReference.position",
     )
+    revisions: Mapped[list[ArticleRevision]] = relationship(
+        back_populates="article",
+        cascade="all, delete-orphan",
+        order_by="ArticleRevision.number",
+        passive_deletes=True,
+    )
 
     @property
     def is_published(self) -> bool:
         return self.status is ArticleStatus.PUBLISHED and self.removed_at is None
+
+    @property
+    def is_review_due(self) -> bool:
+        """Its clinical review date has come (editors see "review due"; readers never do)."""
+        return self.review_due_on is not None and self.review_due_on <= utcnow().date()
 
     def __repr__(self) -> str:
         return f"<Article {self.slug} {self.status.value}>"
@@ -101,3 +112,34 @@ class ArticleReference(db.Model):
     url: Mapped[str] = mapped_column(String(1000), default="")
 
     article: Mapped[Article] = relationship(back_populates="references")
+
+
+class ArticleRevision(db.Model):
+    """A full snapshot of an article as one save left it: every save adds one, so the history
+    shows who changed what, and any two revisions can be compared."""
+
+    __tablename__ = "article_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    number: Mapped[int]  # 1, 2, 3... per article
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    note: Mapped[str] = mapped_column(String(300), default="")  # "what changed", optional
+    kind: Mapped[ArticleKind]
+    status: Mapped[ArticleStatus]
+    title: Mapped[str] = mapped_column(String(MAX_ARTICLE_TITLE_LENGTH))
+    summary: Mapped[str] = mapped_column(String(MAX_SUMMARY_LENGTH), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    reviewer_name: Mapped[str] = mapped_column(String(120), default="")
+    reviewer_credentials: Mapped[str] = mapped_column(String(160), default="")
+    last_reviewed_on: Mapped[date | None]
+    review_due_on: Mapped[date | None]
+    # [{"title", "publisher", "url"}] and [{"tag_id", "name", "position"}], in order.
+    references: Mapped[list] = mapped_column(JSON, default=list)
+    pins: Mapped[list] = mapped_column(JSON, default=list)
+
+    article: Mapped[Article] = relationship(back_populates="revisions")
+    editor: Mapped[User | None] = relationship(foreign_keys=[editor_id])
+
+    __table_args__ = (UniqueConstraint("article_id", "number"),)

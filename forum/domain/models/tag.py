@@ -57,6 +57,9 @@ class Tag(TimestampMixin, db.Model):
     # Bumped in the same transaction as any change to what the tag page shows (posts listed,
     # their cards, pins, relations, the tag itself): the page cache keys on it.
     listing_version: Mapped[int] = mapped_column(default=0)
+    # Set when an editor merged this tag into another: the row stays (hidden from the directory,
+    # with its name and slug handed to the survivor as aliases) so the merge can be undone.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id", ondelete="SET NULL"))
 
     aliases: Mapped[list[TagAlias]] = relationship(
         back_populates="tag", cascade="all, delete-orphan", order_by="TagAlias.name_key"
@@ -79,6 +82,8 @@ class TagAlias(db.Model):
     name_key: Mapped[str] = mapped_column(String(MAX_TAG_NAME_LENGTH), unique=True)
     slug: Mapped[str] = mapped_column(String(MAX_TAG_NAME_LENGTH), unique=True)
     kind: Mapped[AliasKind] = mapped_column(default=AliasKind.OTHER)
+    # Where the name came from, e.g. "curated" or "dner" (forum/editorial/data/SOURCES.md).
+    source: Mapped[str] = mapped_column(String(40), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     tag: Mapped[Tag] = relationship(back_populates="aliases")
@@ -104,4 +109,35 @@ class TagRelation(db.Model):
     __table_args__ = (
         UniqueConstraint("subject_id", "object_id", "kind"),
         CheckConstraint("subject_id <> object_id", name="not_self"),
+    )
+
+
+class AmbiguousName(db.Model):
+    """A name patients use for more than one drug ("5-ASA", "MP"): never an alias, because an
+    alias names exactly one tag. Found in a post, it asks the author to choose."""
+
+    __tablename__ = "ambiguous_names"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(MAX_TAG_NAME_LENGTH))
+    name_key: Mapped[str] = mapped_column(String(MAX_TAG_NAME_LENGTH), unique=True)
+    slug: Mapped[str] = mapped_column(String(MAX_TAG_NAME_LENGTH), unique=True)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    candidates: Mapped[list[Tag]] = relationship(
+        secondary="ambiguous_name_tags", order_by="Tag.name_key"
+    )
+
+
+class AmbiguousNameTag(db.Model):
+    """One drug an ambiguous name may mean."""
+
+    __tablename__ = "ambiguous_name_tags"
+
+    ambiguous_name_id: Mapped[int] = mapped_column(
+        ForeignKey("ambiguous_names.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
     )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from forum.domain.models import (
     AliasKind,
+    AmbiguousName,
     RelationKind,
     Tag,
     TagAlias,
@@ -79,7 +80,10 @@ def resolve_name(name: str) -> Resolved | None:
 def directory() -> dict[TagKind, list[Tag]]:
     """Every tag with its aliases, grouped by kind (drugs, conditions, topics), by name."""
     tags = db.session.scalars(
-        select(Tag).options(selectinload(Tag.aliases)).order_by(Tag.name_key)
+        select(Tag)
+        .where(Tag.merged_into_id.is_(None))
+        .options(selectinload(Tag.aliases))
+        .order_by(Tag.name_key)
     ).all()
     grouped: dict[TagKind, list[Tag]] = {kind: [] for kind in TagKind}
     for tag in tags:
@@ -162,6 +166,15 @@ def _check_name_free(name: str, *, ignore_tag: Tag | None = None) -> tuple[str, 
         raise DomainError(
             f"“{name}” is already another name for {clash_alias.tag.name}.", field="name"
         )
+    ambiguous = db.session.scalar(
+        select(AmbiguousName).where(or_(AmbiguousName.name_key == key, AmbiguousName.slug == slug))
+    )
+    if ambiguous is not None:
+        raise DomainError(
+            f"“{name}” can mean more than one drug, so it is listed as an ambiguous name "
+            "rather than as one tag’s name.",
+            field="name",
+        )
     return key, slug
 
 
@@ -187,11 +200,13 @@ def new_tag(kind: TagKind, name: str, *, definition: str = "", description: str 
     return tag
 
 
-def new_alias(tag: Tag, name: str, kind: AliasKind = AliasKind.OTHER) -> TagAlias:
+def new_alias(
+    tag: Tag, name: str, kind: AliasKind = AliasKind.OTHER, *, source: str = ""
+) -> TagAlias:
     """Build (not commit) an alias after checking its name is free everywhere."""
     name = " ".join(name.split())
     key, slug = _check_name_free(name)
-    alias = TagAlias(tag=tag, name=name, name_key=key, slug=slug, kind=kind)
+    alias = TagAlias(tag=tag, name=name, name_key=key, slug=slug, kind=kind, source=source)
     db.session.add(alias)
     db.session.flush()
     return alias
@@ -261,7 +276,9 @@ def touch(tag_ids) -> None:
 def browse(limit_per_kind: int = 12) -> dict[TagKind, list[Tag]]:
     """A short list per kind for the home page (no aliases loaded)."""
     grouped: dict[TagKind, list[Tag]] = {kind: [] for kind in TagKind}
-    for tag in db.session.scalars(select(Tag).order_by(Tag.name_key)):
+    for tag in db.session.scalars(
+        select(Tag).where(Tag.merged_into_id.is_(None)).order_by(Tag.name_key)
+    ):
         if len(grouped[tag.kind]) < limit_per_kind:
             grouped[tag.kind].append(tag)
     return grouped
@@ -289,7 +306,10 @@ def suggest(typed: str, *, limit: int = SUGGEST_LIMIT) -> list[Suggestion]:
         return []
     own = db.session.scalars(
         select(Tag)
-        .where(or_(_starts_with(Tag.name_key, key), _starts_with(Tag.slug, slug or key)))
+        .where(
+            or_(_starts_with(Tag.name_key, key), _starts_with(Tag.slug, slug or key)),
+            Tag.merged_into_id.is_(None),
+        )
         .order_by(Tag.name_key)
         .limit(limit)
     ).all()
