@@ -50,7 +50,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
 
     from forum.accounts.views import bp as accounts_bp
     from forum.auth.views import bp as auth_bp
+    from forum.editorial.staff import bp as editors_bp
     from forum.editorial.views import bp as editorial_bp
+    from forum.feeds.views import bp as feeds_bp
     from forum.home.views import bp as home_bp
     from forum.moderation.public import bp as transparency_bp
     from forum.moderation.views import bp as moderation_bp
@@ -63,11 +65,13 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         tags_bp,
         posts_bp,
         editorial_bp,
+        editors_bp,
         auth_bp,
         accounts_bp,
         moderation_bp,
         transparency_bp,
         search_bp,
+        feeds_bp,
     ):
         app.register_blueprint(bp)
 
@@ -83,9 +87,17 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
 
     register_moderation_commands(app)
 
+    from forum.editorial.commands import register_editorial_commands
+
+    register_editorial_commands(app)
+
     from forum.search.commands import register_search_commands
 
     register_search_commands(app)
+
+    from forum.feeds.commands import register_feed_commands
+
+    register_feed_commands(app)
     return app
 
 

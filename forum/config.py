@@ -6,6 +6,7 @@ Environment variables (all optional in development):
   DATABASE_URL   SQLAlchemy URL; default is SQLite in instance/forum.sqlite3. postgres:// and
                  postgresql:// URLs use psycopg 3.
   REDIS_URL      Redis for rate limits and the job queue (optional).
+  SITE_URL       this site's public address, for links in emails (e.g. https://cohort.example).
   SMTP_URL       where email is sent (smtp:// or smtps://); unset: printed to the log.
   MAIL_FROM      the From header of every email.
   SERVER_TIMING  "1" adds a Server-Timing header with the app's time per request (benchmarks).
@@ -40,6 +41,15 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _engine_options(url: str) -> dict[str, object]:
+    options: dict[str, object] = {"pool_recycle": 3600}
+    if url.startswith(("postgres://", "postgresql")):
+        # JIT compilation pays off for long analytical queries, never for a web request: a
+        # search the planner over-estimates spent 300 ms compiling to run in 15 ms.
+        options["connect_args"] = {"options": "-c jit=off"}
+    return options
+
+
 def load_config(instance_path: str) -> dict[str, object]:
     env = os.environ
     url = env.get("DATABASE_URL") or f"sqlite:///{instance_path}/forum.sqlite3"
@@ -51,10 +61,15 @@ def load_config(instance_path: str) -> dict[str, object]:
         "SQLALCHEMY_DATABASE_URI": database_url(url),
         # No pre-ping: it costs a round trip on every request. Connections are recycled hourly,
         # and one that died with the server is replaced after the request that finds it.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 3600},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(url),
         "REDIS_URL": env.get("REDIS_URL") or None,
+        # Absolute links in emails sent outside a request (digests, background jobs).
+        "SITE_URL": (env.get("SITE_URL") or "http://127.0.0.1:5000").rstrip("/"),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Only for benchmarks and load tests: RATELIMIT_ENABLED=0 switches limits off.
+        "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1").strip().lower()
+        not in {"0", "false", "no"},
         "RATELIMIT_KEY_PREFIX": "cohort",
         # Email: sent by SMTP when SMTP_URL is set (smtp://user:pass@host:587?starttls=1, or
         # smtps://...), otherwise printed to the server log. Every email goes through the outbox.

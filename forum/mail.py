@@ -15,7 +15,13 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import after_this_request, current_app, has_request_context, render_template
+from flask import (
+    after_this_request,
+    current_app,
+    has_request_context,
+    render_template,
+    url_for,
+)
 from jinja2 import TemplateNotFound
 from sqlalchemy import select
 
@@ -25,10 +31,34 @@ from forum.extensions import db
 MAX_ATTEMPTS = 5
 
 
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an email: from the request when there is one, else SITE_URL."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        return url_for(endpoint, _external=True, **values)
+
+
+def unsubscribe_url(user) -> str:
+    from forum.domain.services import credentials
+
+    token = credentials.make_token("unsubscribe", {"uid": user.id})
+    return external_url("feeds.unsubscribe", token=token)
+
+
 def queue(
     to: str, subject: str, template: str, *, headers: dict[str, str] | None = None, **context
 ) -> OutboxEmail:
-    """Add an email to the outbox (the caller commits); delivery follows the response."""
+    """Add an email to the outbox (the caller commits); delivery follows the response.
+
+    Every email to a member carries a one-click unsubscribe link (RFC 8058 headers, and in
+    the footer): it turns off digests and notification emails, with no login needed."""
+    headers = dict(headers or {})
+    user = context.get("user")
+    if user is not None and getattr(user, "id", None):
+        context["unsubscribe"] = unsubscribe_url(user)
+        headers.setdefault("List-Unsubscribe", f"<{context['unsubscribe']}>")
+        headers.setdefault("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
     body_text = render_template(f"email/{template}.txt", **context)
     try:
         body_html = render_template(f"email/{template}.html", **context)

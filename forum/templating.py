@@ -95,10 +95,17 @@ def init_app(app: Flask) -> None:
 
         from forum.domain.services.moderation import open_count
 
+        counts = {}
+        if not current_user:  # a proxy to None outside a request (emails from the CLI or a job)
+            return counts
+        if current_user.is_authenticated:
+            from forum.domain.services.notifications import unread_count
+
+            counts["unread_notifications"] = unread_count(current_user)
         if policies.is_moderator(current_user):
             total, urgent = open_count()
-            return {"queue_open": total, "queue_urgent": urgent}
-        return {}
+            counts.update(queue_open=total, queue_urgent=urgent)
+        return counts
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -31,6 +31,18 @@ def _token(client, path="/login") -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
 
 
+# One-click unsubscribe (RFC 8058): mail clients POST without a session or form token; the signed
+# token in the URL is the authority, and a forged one is refused (tests/feeds).
+CSRF_EXEMPT = {"feeds.unsubscribe"}
+
+
+def test_the_only_csrf_exempt_route_still_needs_its_signed_token(app, csrf_app):
+    with app.app_context():
+        make_user(email="reader@example.test")
+    client = csrf_app.test_client()
+    assert client.post("/email/unsubscribe/forged-token").status_code == 404
+
+
 def test_every_post_route_refuses_a_missing_csrf_token(app, csrf_app):
     with app.app_context():
         admin = make_user(
@@ -48,6 +60,11 @@ def test_every_post_route_refuses_a_missing_csrf_token(app, csrf_app):
             "kind": "posts",
             "target_id": post.id,
             "action": "lock",
+            "slug": "azathioprine",
+            "notification_id": 1,
+            **dict.fromkeys(
+                ("article_id", "tag_id", "alias_id", "relation_id", "action_id", "ambiguous_id"), 1
+            ),
         }
     client = csrf_app.test_client()
     token = _token(client)
@@ -60,7 +77,7 @@ def test_every_post_route_refuses_a_missing_csrf_token(app, csrf_app):
     )
     checked = 0
     for rule in csrf_app.url_map.iter_rules():
-        if "POST" not in rule.methods:
+        if "POST" not in rule.methods or rule.endpoint in CSRF_EXEMPT:
             continue
         values = {k: ids[k] for k in rule.arguments if k in ids}
         if "action" in values and rule.endpoint == "moderation.member_action":

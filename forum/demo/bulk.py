@@ -223,12 +223,12 @@ def _postgres(run, posts, replies, members, by_kind, heavy, echo) -> None:
         "last": last_post,
         "version": RENDERER_VERSION,
     }
+    later = "p.published_at + (1 + n % 50) * interval '1 minute'"  # replies follow their post
     insert_replies = (
         "INSERT INTO replies (post_id, author_id, status, body, body_html, body_html_version,"
         " published_at, created_at, updated_at)"
         " SELECT p.id, (CAST(:ids AS integer[]))[1 + (n * 104729) % :members], 'published',"
-        f" {rbody}, {rbody_html}, :version, p.published_at + n * interval '1 minute',"
-        " p.published_at + n * interval '1 minute', p.published_at + n * interval '1 minute'"
+        f" {rbody}, {rbody_html}, :version, {later}, {later}, {later}"
     )
     conn.execute(
         text(
@@ -256,10 +256,23 @@ def _postgres(run, posts, replies, members, by_kind, heavy, echo) -> None:
         ),
         common,
     )
+    echo("Indexing for search...")
+    # In publication order, as a real site would have written them: posts and replies mixed.
+    conn.execute(
+        text(
+            "INSERT INTO search_documents (post_id, reply_id, title, body, updated_at)"
+            " SELECT post_id, reply_id, title, body, at FROM ("
+            "  SELECT id AS post_id, NULL AS reply_id, title, body, published_at AS at FROM posts"
+            "   WHERE id BETWEEN :first AND :last"
+            "  UNION ALL SELECT post_id, id, '', body, published_at FROM replies"
+            "   WHERE post_id BETWEEN :first AND :last) AS written ORDER BY at"
+        ),
+        common,
+    )
     db.session.commit()
     echo("Analyzing tables...")
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as auto:
-        for table in ("users", "posts", "post_tags", "replies"):
+        for table in ("users", "posts", "post_tags", "replies", "search_documents"):
             auto.execute(text(f"ANALYZE {table}"))
 
 
@@ -381,4 +394,18 @@ def _portable(run, posts, replies, members, by_kind, heavy, echo) -> None:
         db.session.execute(insert(Reply), rows)
     for pid, count in counts.items():
         db.session.execute(Post.__table__.update().where(Post.id == pid).values(reply_count=count))
+    db.session.execute(
+        text(
+            "INSERT INTO search_documents (post_id, title, body, updated_at)"
+            " SELECT id, title, body, published_at FROM posts WHERE id >= :first"
+        ),
+        {"first": first_post},
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO search_documents (post_id, reply_id, title, body, updated_at)"
+            " SELECT post_id, id, '', body, published_at FROM replies WHERE post_id >= :first"
+        ),
+        {"first": first_post},
+    )
     db.session.commit()

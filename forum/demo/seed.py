@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -35,13 +35,12 @@ from forum.domain.models import (
     utcnow,
 )
 from forum.domain.models.post import MAX_EXCERPT_LENGTH
-from forum.domain.services import accounts, posts, tags
+from forum.domain.services import accounts, alias_table, editorial, posts, tags
 from forum.extensions import db
 from forum.text import excerpt
 
 CONTENT = Path(__file__).parent / "content"
 DEMO_EMAIL_DOMAIN = "demo.cohort.invalid"
-REVIEW_INTERVAL = timedelta(days=365)
 
 
 @dataclass
@@ -147,7 +146,7 @@ def seed_articles(report: SeedReport, members: dict[str, User], by_slug: dict[st
             reviewer_name=meta.get("reviewer_name", ""),
             reviewer_credentials=meta.get("reviewer_credentials", ""),
             last_reviewed_on=reviewed,
-            review_due_on=_add_interval(reviewed),
+            review_due_on=editorial.default_review_due(reviewed),
             published_at=utcnow() - timedelta(days=meta.get("last_reviewed_days_ago", 30) + 20),
         )
         db.session.add(article)
@@ -168,10 +167,34 @@ def seed_articles(report: SeedReport, members: dict[str, User], by_slug: dict[st
             )
         report.count("articles")
     db.session.flush()
+    seed_revisions(report)
 
 
-def _add_interval(day: date) -> date:
-    return day + REVIEW_INTERVAL
+def seed_revisions(report: SeedReport) -> None:
+    """Every article starts its history with one revision: the version the demo loaded."""
+    without = db.session.scalars(
+        select(Article).where(~Article.revisions.any()).order_by(Article.id)
+    ).all()
+    for article in without:
+        editorial.keep_revision(article, article.author, "First version")
+    if without:
+        report.count("article revisions", len(without))
+    db.session.flush()
+
+
+def seed_alias_table(report: SeedReport) -> None:
+    """The starter alias table and ambiguous names, for the drugs the demo has (idempotent:
+    rows already there are skipped, and rows for drugs without a tag are left out)."""
+    aliases = alias_table.load_aliases(
+        alias_table.read_csv(alias_table.STARTER_ALIASES, alias_table.ALIAS_COLUMNS)
+    )
+    if aliases.added:
+        report.count("names from the starter alias table", len(aliases.added))
+    ambiguous = alias_table.load_ambiguous_names(
+        alias_table.read_csv(alias_table.STARTER_AMBIGUOUS, alias_table.AMBIGUOUS_COLUMNS)
+    )
+    if ambiguous.added:
+        report.count("ambiguous names", len(ambiguous.added))
 
 
 def seed_posts(report: SeedReport, members: dict[str, User], by_slug: dict[str, Tag]) -> None:
@@ -221,6 +244,7 @@ def seed_demo(password: str) -> SeedReport:
     report = SeedReport()
     members = seed_members(report, accounts.hash_password(password))
     by_slug = seed_tags(report)
+    seed_alias_table(report)
     seed_articles(report, members, by_slug)
     seed_posts(report, members, by_slug)
     db.session.commit()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from forum import mail
 from forum.domain.models import ModAction, Post, Reply, ReviewItem, User, UserRole, UserStatus
+from forum.domain.services import notifications
 from forum.domain.services.moderation import Outcome
 from forum.extensions import db
 
@@ -38,11 +39,23 @@ def _mailable(user: User | None) -> bool:
 
 
 def tell_author(outcome: Outcome) -> None:
+    """An in-app notification and an email: the author always hears what happened."""
     target = outcome.target
     author = target.author
-    if not _mailable(author) or outcome.action not in _PHRASES:
+    if author is None or outcome.action not in _PHRASES or author.status is UserStatus.ERASED:
         return
     what, post = _what(target)
+    message = f"{what} {_PHRASES[outcome.action]}" + (
+        f": {outcome.reason}" if outcome.reason else "."
+    )
+    notifications.moderation_notice(
+        author,
+        post_id=post.id,
+        reply_id=target.id if isinstance(target, Reply) else None,
+        message=message,
+    )
+    if not _mailable(author):
+        return
     mail.send(
         author.email,
         f"{what} {_PHRASES[outcome.action]}",

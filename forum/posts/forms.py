@@ -3,7 +3,15 @@ rules (tags, limits, who may post) live in forum.domain.services.posts and draft
 
 from __future__ import annotations
 
-from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, Regexp, StopValidation
 
@@ -109,6 +117,18 @@ class _PostFields(AppForm):
     )
     preview = SubmitField("Preview")
     send_anyway = BooleanField("Send it as it is: a moderator will read it before it appears")
+    # Drugs the preview noticed in the text and the author ticked: added to the tags.
+    add_tags = SelectMultipleField("Add these tags", choices=[], validate_choice=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        ticked = [clean_text(name).strip() for name in self.add_tags.data or [] if name]
+        if ticked:
+            typed = split_tags(self.tags.data)
+            have = {name.casefold() for name in typed}
+            added = [name for name in dict.fromkeys(ticked) if name.casefold() not in have]
+            self.tags.data = ", ".join(typed + added)
+            self.add_tags.data = []
 
     @property
     def intent(self) -> str:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from forum.domain.services import editorial, posts, tags
+from forum.domain.models import FollowMode
+from forum.domain.services import editorial, follows, posts, tags
+from forum.domain.services import mentions as drug_mentions
 from forum.domain.services.posts import Cursor
 from forum.errors import NotFound
 from forum.pagecache import page_cache
@@ -34,6 +37,39 @@ def suggest():
                 "alias": s.matched_alias,
             }
             for s in found
+        ],
+    )
+
+
+@bp.post("/mentions")
+def mentions():
+    """Drugs named in a draft's text (JSON `text` and `tags`), for the compose page to offer as
+    tags: `{"tags": [...], "ambiguous": [...]}`. Suggestions only; nothing is applied."""
+    if not current_user.is_authenticated:
+        return jsonify(error="Please log in to write on Cohort."), 401
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return jsonify(error="We couldn’t read that text."), 400
+    typed = str(data.get("tags") or "")[:2000]
+    found = drug_mentions.find_for_draft(
+        str(data.get("text") or ""), [t.strip() for t in typed.split(",") if t.strip()]
+    )
+
+    def described(tag) -> dict:
+        return {"name": tag.name, "slug": tag.slug, "kind_label": tag.kind.label}
+
+    return jsonify(
+        tags=[
+            {**described(m.tag), "written": m.written if m.via_other_name else None}
+            for m in found.tags
+        ],
+        ambiguous=[
+            {
+                "written": a.written,
+                "note": a.note,
+                "candidates": [described(t) for t in a.candidates],
+            }
+            for a in found.ambiguous
         ],
     )
 
@@ -68,6 +104,8 @@ def show(slug: str):
         first_page=first_page,
         pinned=editorial.pinned_for(tag) if first_page else [],
         pinned_posts=posts.pinned_in(tag) if first_page else [],
+        follow_mode=follows.mode_for(current_user, tag) if current_user.is_authenticated else None,
+        follow_modes=list(FollowMode),
         related=tags.related(tag) if first_page else {},
     )
     if cache is not None:

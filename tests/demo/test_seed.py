@@ -115,3 +115,9 @@ def test_seed_bulk_builds_posts_tags_and_replies(app, runner, client):
     page = client.get(f"/tags/{heavy.slug}")
     assert page.status_code == 200
     assert "View more" in page.get_data(as_text=True)
+
+
+def test_seed_bulk_posts_are_searchable(app, runner, client):
+    runner.invoke(args=["seed-bulk", "--posts", "50", "--replies", "10", "--members", "5"])
+    html = client.get("/search?q=breakfast").get_data(as_text=True)
+    assert "First months on it" in html

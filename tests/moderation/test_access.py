@@ -24,6 +24,7 @@ GUESTS = {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}
 STAFF = {"anonymous": LOGIN, "member": 403, "editor": 403, "moderator": OK, "admin": OK}
 ADMIN = {"anonymous": LOGIN, "member": 403, "editor": 403, "moderator": 403, "admin": OK}
 AUTHOR_ONLY = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 403)}  # someone else's writing
+EDITORS = {"anonymous": LOGIN, "member": 403, "editor": OK, "moderator": 403, "admin": OK}
 BAD_LINK = dict.fromkeys(ROLES, 400)
 
 ACCESS = {
@@ -37,6 +38,17 @@ ACCESS = {
     "posts.reply_history": PUBLIC,
     "accounts.profile": PUBLIC,
     "transparency.log": PUBLIC,
+    "search.index": PUBLIC,
+    "feeds.site_atom": PUBLIC,
+    "feeds.tag_atom": PUBLIC,
+    "feeds.unsubscribe": dict.fromkeys(ROLES, 404),  # a forged token
+    "feeds.feed": SIGNED_IN,
+    "feeds.following": SIGNED_IN,
+    "feeds.follow": SIGNED_IN,
+    "feeds.unfollow": SIGNED_IN,
+    "feeds.notifications_page": SIGNED_IN,
+    "feeds.read_all": SIGNED_IN,
+    "feeds.read": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404)},  # not theirs
     "auth.check_email": PUBLIC,
     "auth.login": GUESTS,
     "auth.signup": GUESTS,
@@ -80,6 +92,26 @@ ACCESS = {
     "moderation.rules": ADMIN,
     "moderation.rule": ADMIN,
     "moderation.settings": ADMIN,
+    # Editorial: articles and tag curation are for editors and admins only.
+    "editors.articles": EDITORS,
+    "editors.needs_review": EDITORS,
+    "editors.new_article": EDITORS,
+    "editors.edit_article": EDITORS,
+    "editors.preview": EDITORS,
+    "editors.history": EDITORS,
+    "editors.compare": EDITORS,
+    "editors.tags": EDITORS,
+    "editors.new_tag": EDITORS,
+    "editors.edit_tag": EDITORS,
+    "editors.add_alias": EDITORS,
+    "editors.remove_alias": EDITORS,
+    "editors.add_relation": EDITORS,
+    "editors.remove_relation": EDITORS,
+    "editors.merge_tag": EDITORS,
+    "editors.undo_merge": EDITORS,
+    "editors.ambiguous_names": EDITORS,
+    "editors.remove_ambiguous_name": EDITORS,
+    "tags.mentions": {"anonymous": 401, **dict.fromkeys(ROLES[1:], OK)},
 }
 
 
@@ -101,6 +133,7 @@ def _world(app, role: str) -> dict:
         item = ReviewItem(post_id=held.id, reasons="test", created_at=utcnow())
         db.session.add(item)
         article = make_article(slug="an-overview", pinned_to=[tag])
+        editorial_ids = _editorial_world(tag)
         me = None
         if role != "anonymous":
             me = make_user(
@@ -121,11 +154,39 @@ def _world(app, role: str) -> dict:
             "pseudonym": other.pseudonym,
             "kind": "posts",
             "target_id": post.id,
+            "notification_id": 999,
+            "slug_tag": tag.slug,
             "tag_slug": tag.slug,
             "article_slug": article.slug,
             "post_slug": post.slug,
             "me": me.email if me else None,
+            **editorial_ids,
         }
+
+
+def _editorial_world(tag) -> dict:
+    """An alias, a relation, a merge to undo, an article with a revision, an ambiguous name."""
+    from forum.domain.services import alias_table, curation, editorial, merging
+
+    curator = make_user(pseudonym="curator", role="editor")
+    crohns = make_tag(name="Crohn's disease", kind="condition")
+    relation = curation.add_relation(
+        tag, actor=curator, choice="used_for", other_name="Crohn's disease"
+    )
+    duplicate = make_tag(name="azathioprin")
+    entry = merging.merge_tags(duplicate, tag, actor=curator)
+    article = make_article(slug="another-overview", pinned_to=[crohns])
+    editorial.keep_revision(article, curator)
+    ambiguous = alias_table.add_ambiguous_name(actor=curator, name="AZ", candidate_names=[tag.name])
+    db.session.commit()
+    return {
+        "tag_id": tag.id,
+        "alias_id": tag.aliases[0].id,
+        "relation_id": relation.id,
+        "action_id": entry.id,
+        "article_id": article.id,
+        "ambiguous_id": ambiguous.id,
+    }
 
 
 def _url(rule, world) -> str:
@@ -133,10 +194,9 @@ def _url(rule, world) -> str:
     for name in rule.arguments:
         if name == "slug":
             values[name] = {
-                "tags.show": world["tag_slug"],
                 "editorial.article": world["article_slug"],
                 "posts.show": world["post_slug"],
-            }[rule.endpoint]
+            }.get(rule.endpoint, world["tag_slug"])  # tag pages, follow, Atom
         elif name == "action":
             values[name] = "lock" if rule.endpoint == "moderation.act" else "suspend"
         else:

@@ -412,9 +412,11 @@ def _require_reason(actor: User, obj: Post | Reply | None, reason: str) -> str:
     return reason
 
 
-def _publish(obj: Post | Reply) -> None:
+def _publish(obj: Post | Reply) -> bool:
+    """Make it public; True when this is its first publication (followers are told then)."""
     now = utcnow()
     was_published = obj.is_published
+    first = obj.published_at is None
     obj.status = PostStatus.PUBLISHED
     obj.removed_at = obj.removed_by_id = obj.removal_reason = None
     if obj.published_at is None:
@@ -428,6 +430,7 @@ def _publish(obj: Post | Reply) -> None:
         obj.post.reply_count += 1
         obj.post.last_activity_at = max(obj.post.last_activity_at, now)
         tag_service.touch(link.tag_id for link in obj.post.tag_links)
+    return first
 
 
 def _unpublish(obj: Post | Reply, status: PostStatus) -> None:
@@ -476,11 +479,15 @@ def approve(
     target = item.post or item.reply
     if body is not None:
         _moderator_edit(target, actor, title=title, body=body, reason=reason)
-    _publish(target)
+    first = _publish(target)
     # Editing before approving agrees with the reports (something needed changing).
     _resolve_flags(target, FlagOutcome.AGREED if body is not None else FlagOutcome.DISAGREED)
     _log(actor, ModAction.APPROVE, target=target, reason=reason, rule_code=item.rule_codes)
     db.session.commit()
+    if first:
+        from forum.domain.services import notifications
+
+        notifications.announce(target)
     return Outcome(target, ModAction.APPROVE, reason)
 
 

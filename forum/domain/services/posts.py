@@ -37,7 +37,7 @@ from forum.domain.models.post import (
     MAX_TAGS_PER_POST,
     MAX_TITLE_LENGTH,
 )
-from forum.domain.services import moderation, search
+from forum.domain.services import mentions, moderation, notifications, search
 from forum.domain.services import tags as tag_service
 from forum.errors import DomainError, NotFound, Removal, Removed
 from forum.extensions import db
@@ -323,6 +323,8 @@ class PostPreview:
     title: str
     tags: list[Tag]
     problems: list[DomainError]
+    # Drugs named in the text but not among its tags: offered, never applied.
+    mentions: mentions.Mentions = mentions.NONE
 
 
 @dataclass(frozen=True)
@@ -400,7 +402,8 @@ def preview_post(draft: PostDraft) -> PostPreview:
         tags, problems = resolve_post_tags(draft.tag_names), []
     except DomainError as err:
         tags, problems = tag_service.resolve_many(draft.tag_names)[0], [err]
-    return PostPreview(draft, " ".join(draft.title.split()), sorted_tags(tags), problems)
+    found = mentions.find(f"{draft.title}\n{draft.body}", chosen=tags)
+    return PostPreview(draft, " ".join(draft.title.split()), sorted_tags(tags), problems, found)
 
 
 def create_post(author: User, draft: PostDraft, *, saved_draft_id: int | None = None) -> Post:
@@ -429,6 +432,8 @@ def create_post(author: User, draft: PostDraft, *, saved_draft_id: int | None = 
         )
     moderation.record(post, decision)
     db.session.commit()
+    if post.is_published:
+        notifications.announce(post)
     return post
 
 
@@ -441,6 +446,8 @@ def create_reply(author: User, post: Post, draft: ReplyDraft) -> Reply:
     reply = build_reply(post=post, author=author, body=draft.body, status=decision.status)
     moderation.record(reply, decision)
     db.session.commit()
+    if reply.is_published:
+        notifications.announce(reply)
     return reply
 
 

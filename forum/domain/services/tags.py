@@ -102,20 +102,27 @@ RELATION_HEADINGS = {
 }
 
 
+def relations_of(tag: Tag, *order_by) -> list[tuple[TagRelation, Tag]]:
+    """Every relation the tag is in, from either side, with the tag at the other end."""
+    return list(
+        db.session.execute(
+            select(TagRelation, Tag)
+            .join(
+                Tag,
+                or_(
+                    (TagRelation.subject_id == tag.id) & (Tag.id == TagRelation.object_id),
+                    (TagRelation.object_id == tag.id) & (Tag.id == TagRelation.subject_id),
+                ),
+            )
+            .where(or_(TagRelation.subject_id == tag.id, TagRelation.object_id == tag.id))
+            .order_by(*order_by, Tag.name_key)
+        ).all()
+    )
+
+
 def related(tag: Tag) -> dict[str, list[Tag]]:
     """Related tags grouped under a heading; symmetric relations read the same both ways."""
-    rows = db.session.execute(
-        select(TagRelation, Tag)
-        .join(
-            Tag,
-            or_(
-                (TagRelation.subject_id == tag.id) & (Tag.id == TagRelation.object_id),
-                (TagRelation.object_id == tag.id) & (Tag.id == TagRelation.subject_id),
-            ),
-        )
-        .where(or_(TagRelation.subject_id == tag.id, TagRelation.object_id == tag.id))
-        .order_by(Tag.name_key)
-    ).all()
+    rows = relations_of(tag)
     grouped: dict[str, list[Tag]] = defaultdict(list)
     for relation, other in rows:
         direction = "out" if relation.subject_id == tag.id else "in"
@@ -176,6 +183,9 @@ def _check_name_free(name: str, *, ignore_tag: Tag | None = None) -> tuple[str, 
             field="name",
         )
     return key, slug
+
+
+check_name_free = _check_name_free  # for the curation service (renames)
 
 
 def new_tag(kind: TagKind, name: str, *, definition: str = "", description: str = "") -> Tag:
