@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forum.domain.models import Notification, NotificationKind, Post, Reply
+from forum.domain.models import Notification, NotificationKind, Post, Reply, User
 from forum.extensions import db
 from tests.factories import make_post, make_reply, make_user
 from tests.feeds.conftest import publish, signed_in
@@ -142,3 +142,25 @@ def test_notification_emails_only_for_members_who_asked(app, community):
         assert "Emailed one" in email.subject
         assert "List-Unsubscribe: <http" in email.headers
         assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in email.headers
+
+
+def test_the_unread_count_stops_at_99_plus(app, community):
+    with app.app_context():
+        writer = db.session.get(User, community["writer"])
+        post = make_post(author=writer, title="Busy thread")
+        db.session.add_all(
+            Notification(
+                user_id=community["notify"], kind=NotificationKind.REPLY_IN_THREAD, post_id=post.id
+            )
+            for _ in range(120)
+        )
+        db.session.commit()
+    reader = signed_in(app, "notify@example.test")
+    assert '<span class="count">99+<span class="visually-hidden"> unread' in reader.get(
+        "/"
+    ).get_data(as_text=True)
+    with app.app_context():
+        from forum.domain.services import notifications
+
+        reader_user = db.session.get(User, community["notify"])
+        assert notifications.unread_count(reader_user) == notifications.UNREAD_CAP

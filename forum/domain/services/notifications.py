@@ -171,12 +171,18 @@ def _visible():
     )
 
 
+UNREAD_CAP = 100  # the header says "99+" from here on: a count must not cost more per page
+
+
 def unread_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None), _visible()
-        )
+    """Unread notifications, counted up to UNREAD_CAP (shown on every page, so bounded)."""
+    unread = (
+        select(Notification.id)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None), _visible())
+        .limit(UNREAD_CAP)
+        .subquery()
     )
+    return db.session.scalar(select(func.count()).select_from(unread))
 
 
 @dataclass(frozen=True)
