@@ -330,3 +330,16 @@ def test_today_is_shown_as_reviewed_dates(app):
         db.session.commit()
         review = editorial.needs_review(viewer=make_user(role="admin"))
         assert review.unreviewed == [article]
+
+
+def test_the_tag_page_offers_editors_the_overview_it_has_or_a_new_one(app, editor_client):
+    with app.app_context():
+        aza = make_tag(name="azathioprine")
+        make_tag(name="methotrexate")
+        overview_id = make_article(title="Azathioprine overview", pinned_to=[aza]).id
+    page = editor_client.get("/tags/azathioprine").get_data(as_text=True)
+    assert f'href="/editorial/articles/{overview_id}">Edit the overview' in page
+    assert "Write an overview" not in page
+    assert "/editorial/articles/new?tag=azathioprine&amp;kind=comparison" in page
+    bare = editor_client.get("/tags/methotrexate").get_data(as_text=True)
+    assert "Write an overview" in bare and "Edit the overview" not in bare
