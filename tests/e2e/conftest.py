@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -318,6 +319,15 @@ def new_session(browser, live_server):
 @pytest.fixture
 def session(new_session) -> Session:
     return new_session()
+
+
+def unique(prefix: str) -> str:
+    """`prefix` and eight random letters. Letters only: a run of digits in a title can read as a
+    phone number to the personal-data screening, which then asks the author to confirm."""
+    return prefix + uuid.uuid4().hex[:8].translate(_DIGITS_TO_LETTERS)
+
+
+_DIGITS_TO_LETTERS = str.maketrans("0123456789", "ghijklmnop")
 
 
 def demo_email(pseudonym: str) -> str:

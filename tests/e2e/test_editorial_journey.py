@@ -15,12 +15,11 @@ assuming the demo's text, and writes sentences with a random suffix.
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tests.e2e.conftest import DESKTOP, LiveServer, Session, demo_email
+from tests.e2e.conftest import DESKTOP, LiveServer, Session, demo_email, unique
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +27,6 @@ TAG = "azathioprine"
 EDITOR = "dana_editor"
 MEMBER = "slowburn_sam"
 SAVED = "Your changes are saved as a new revision."
-LETTERS = str.maketrans("0123456789", "ghijklmnop")
 
 # What the focused element looks like: a visible outline (style, width, colour) or a box shadow.
 FOCUS_STYLE = """
@@ -47,11 +45,6 @@ FOCUS_STYLE = """
 
 
 # --- helpers --------------------------------------------------------------------------------------
-
-
-def unique(words: str) -> str:
-    """`words` and a random word of letters only (digits could read as a phone number)."""
-    return f"{words} {uuid.uuid4().hex[:10].translate(LETTERS)}"
 
 
 def when(day: date) -> str:
@@ -168,8 +161,8 @@ def check_history(session: Session, revision: int, note: str) -> None:
 def test_an_editor_revises_the_overview_and_readers_see_it(new_session, live_server):
     article_id, slug, body_before, reviewed_before = overview_row(live_server)
     revision_before = latest_revision(live_server, article_id)
-    sentence = unique("Editors looked at this overview again, reference") + "."
-    note = unique("Opening sentence and review date")
+    sentence = unique("Editors looked at this overview again, reference ") + "."
+    note = unique("Opening sentence and review date ")
     reviewed = today() if reviewed_before != today().isoformat() else today() - timedelta(days=1)
 
     # A signed-out visitor has the page open first: a copy of it is now cached.
@@ -234,8 +227,8 @@ def test_an_editor_revises_the_overview_with_the_keyboard_alone(new_session, liv
     article_id, _, body_before, reviewed_before = overview_row(live_server)
     assert body_before.strip() and not body_before.lstrip().startswith("#")
     revision_before = latest_revision(live_server, article_id)
-    sentence = unique("Checked with the keyboard alone, reference") + "."
-    note = unique("Keyboard review")
+    sentence = unique("Checked with the keyboard alone, reference ") + "."
+    note = unique("Keyboard review ")
     reviewed = _day_equal_to_month(today(), reviewed_before)
 
     editor = new_session(viewport=DESKTOP)
@@ -284,8 +277,8 @@ def test_an_editor_revises_the_overview_with_the_keyboard_alone(new_session, liv
 def test_the_editor_previews_and_saves_without_javascript(new_session, live_server):
     article_id, _, body_before, reviewed_before = overview_row(live_server)
     revision_before = latest_revision(live_server, article_id)
-    sentence = unique("Previewed without scripts, reference") + "."
-    note = unique("No-script edit")
+    sentence = unique("Previewed without scripts, reference ") + "."
+    note = unique("No-script edit ")
     reviewed = today() - timedelta(days=2)
     if reviewed.isoformat() == reviewed_before:
         reviewed -= timedelta(days=1)
@@ -367,7 +360,7 @@ def test_a_member_replies_to_a_thread_without_javascript(new_session, live_serve
     post_url = page.url
     post_id = int(re.search(r"/posts/(\d+)", post_url).group(1))
 
-    words = unique("Same here: the first months were slow, then it settled. Note")
+    words = unique("Same here: the first months were slow, then it settled. Note ")
     reply_box.fill(words)
     member.screenshot("editorial-member-reply-typed")
     page.get_by_role("button", name="Post reply").click()

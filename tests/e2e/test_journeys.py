@@ -19,20 +19,15 @@ address, so only the three tests that need a newcomer sign one up.
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass
 
 import pytest
 
-from tests.e2e.conftest import DEMO_PASSWORD, DESKTOP, LiveServer, Session, demo_email
+from tests.e2e.conftest import DEMO_PASSWORD, DESKTOP, LiveServer, Session, demo_email, unique
 
 pytestmark = pytest.mark.e2e
 
 NEWCOMER_PASSWORD = "lantern orchard pebble 42"  # noqa: S105 - a throwaway test account's
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:8]}"
 
 
 # --- what the pages say -------------------------------------------------------------------------
