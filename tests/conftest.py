@@ -10,7 +10,7 @@ request reuses an already pushed context, which would leak `g` and the session i
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -108,3 +108,27 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture
+def bounded_page(app, count_queries):
+    """`html = bounded_page(client, url, grow=..., at_most=N)`: load `url`, call `grow()` in an
+    app context, load `url` again; the second load must cost as many queries as the first, and at
+    most N. Returns the second page, for the test to check it really shows the larger world."""
+
+    def load(client, url: str) -> tuple[QueryCounter, str]:
+        with count_queries() as counter:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return counter, response.get_data(as_text=True)
+
+    def check(client, url: str, *, grow: Callable[[], object], at_most: int) -> str:
+        few, _ = load(client, url)
+        with app.app_context():
+            grow()
+        many, html = load(client, url)
+        assert many.count == few.count, many.statements
+        assert many.count <= at_most, many.statements
+        return html
+
+    return check

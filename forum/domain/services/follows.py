@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, select, tuple_
+from sqlalchemy.orm import contains_eager
 
 from forum.domain.models import (
     DigestFrequency,
@@ -45,11 +46,13 @@ def unfollow(user: User, tag: Tag) -> None:
 
 
 def followed(user: User) -> list[TagFollow]:
+    """The tags `user` follows, each with its tag loaded (one query however many)."""
     return list(
         db.session.scalars(
             select(TagFollow)
-            .join(Tag, Tag.id == TagFollow.tag_id)
+            .join(TagFollow.tag)
             .where(TagFollow.user_id == user.id)
+            .options(contains_eager(TagFollow.tag))
             .order_by(Tag.kind, Tag.name_key)
         )
     )
