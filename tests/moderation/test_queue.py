@@ -137,3 +137,19 @@ def test_concurrent_claims_in_the_service_only_one_wins(app, people):
             raise AssertionError("the second action must be refused")
         db.session.rollback()
         assert db.session.get(ReviewItem, item.id).outcome == "approved"
+
+
+def test_a_long_queue_says_how_many_wait_beyond_the_first_page(app, people):
+    from forum.domain.models import utcnow
+    from tests.factories import make_post, make_tag, make_user
+
+    with app.app_context():
+        tag, newcomer = make_tag(), make_user(joined=utcnow())
+        for i in range(53):
+            post = make_post(author=newcomer, tags=[tag], status="pending", title=f"Held {i}")
+            moderation.record(post, moderation.decide(newcomer, title=post.title, body=post.body))
+        db.session.commit()
+    html = as_member(app, "mo@example.test").get("/moderation/queue").get_data(as_text=True)
+    assert "53 waiting: urgent first, then the oldest." in html
+    assert "Here are the first 50;" in html
+    assert "Held 49" in html and "Held 50" not in html
