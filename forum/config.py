@@ -6,7 +6,10 @@ Environment variables (all optional in development):
   DATABASE_URL   SQLAlchemy URL; default is SQLite in instance/forum.sqlite3. postgres:// and
                  postgresql:// URLs use psycopg 3.
   REDIS_URL      Redis for rate limits and the job queue (optional).
-  SITE_URL       this site's public address, for links in emails (e.g. https://cohort.example).
+  SITE_URL       this site's public address (e.g. https://cohort.example): every link in emails
+                 and feeds uses it, and requests for other hosts are refused. Set it in production.
+  TRUSTED_HOSTS  comma-separated host names to answer to, if more than SITE_URL's host.
+  TRUSTED_PROXIES  how many reverse proxies are in front (default 0; 1 behind nginx).
   SMTP_URL       where email is sent (smtp:// or smtps://); unset: printed to the log.
   MAIL_FROM      the From header of every email.
   SERVER_TIMING  "1" adds a Server-Timing header with the app's time per request (benchmarks).
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEV_SECRET = "dev-only-not-a-secret"  # noqa: S105 - a placeholder create_app refuses in production
 
@@ -50,6 +54,14 @@ def _engine_options(url: str) -> dict[str, object]:
     return options
 
 
+def _trusted_hosts(env) -> list[str] | None:
+    if env.get("TRUSTED_HOSTS"):
+        return [h.strip() for h in env["TRUSTED_HOSTS"].split(",") if h.strip()]
+    if env.get("SITE_URL"):
+        return [urlsplit(env["SITE_URL"]).hostname or ""]
+    return None
+
+
 def load_config(instance_path: str) -> dict[str, object]:
     env = os.environ
     url = env.get("DATABASE_URL") or f"sqlite:///{instance_path}/forum.sqlite3"
@@ -65,6 +77,12 @@ def load_config(instance_path: str) -> dict[str, object]:
         "REDIS_URL": env.get("REDIS_URL") or None,
         # Absolute links in emails sent outside a request (digests, background jobs).
         "SITE_URL": (env.get("SITE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "SITE_URL_SET": bool(env.get("SITE_URL")),
+        # Host headers the app answers to (others get 400): TRUSTED_HOSTS, else SITE_URL's host.
+        "TRUSTED_HOSTS": _trusted_hosts(env),
+        # How many reverse proxies stand in front (their X-Forwarded-For/-Proto/-Host are
+        # believed): 0 by default, 1 behind nginx. Per-address rate limits depend on it.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Only for benchmarks and load tests: RATELIMIT_ENABLED=0 switches limits off.

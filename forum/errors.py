@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 
 class DomainError(Exception):
@@ -129,6 +129,11 @@ def register_error_handlers(app: Flask) -> None:
     def too_many(err):
         body, status = _page(429, message=_retry_message())
         return body, status, _retry_headers()
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(err: SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no URL can be built for it, so no page either.
+        return "Unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -30,8 +31,17 @@ SECURITY_HEADERS = {
 }
 
 
+# Sent over HTTPS only: a browser that has seen it never tries plain HTTP here for a year.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000"
+
+
 def init_app(app: Flask) -> None:
     timing = bool(app.config.get("SERVER_TIMING"))
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # The client's address, scheme and host as the proxies in front saw them; without this,
+        # every per-address rate limit would count the whole site as one address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     if timing:
 
@@ -43,6 +53,8 @@ def init_app(app: Flask) -> None:
     def _headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         if timing and "request_started" in g:
             elapsed = (time.perf_counter() - g.request_started) * 1000
             response.headers["Server-Timing"] = f"app;dur={elapsed:.2f}"

@@ -32,11 +32,21 @@ MAX_ATTEMPTS = 5
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an email: from the request when there is one, else SITE_URL."""
-    if has_request_context():
+    """An absolute link for an email or a feed, on SITE_URL when it is set.
+
+    Never from the request's Host header when SITE_URL is set: a password reset asked for with
+    "Host: evil.example" must still send the member a link to this site. Without SITE_URL
+    (development, tests) links follow the request, or the default address outside one."""
+    config = current_app.config
+    if has_request_context() and not config.get("SITE_URL_SET"):
         return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-        return url_for(endpoint, _external=True, **values)
+    site = urlsplit(config["SITE_URL"])
+    adapter = current_app.url_map.bind(
+        site.netloc, script_name=site.path or "/", url_scheme=site.scheme or "https"
+    )
+    anchor = values.pop("_anchor", None)
+    url = adapter.build(endpoint, values, force_external=True)
+    return f"{url}#{anchor}" if anchor else url
 
 
 def unsubscribe_url(user) -> str:

@@ -25,7 +25,7 @@ from markdown_it.rules_inline import StateInline
 from markupsafe import Markup
 
 # Bump when the parser, the allowlist or the output shape changes.
-RENDERER_VERSION = 2
+RENDERER_VERSION = 3
 
 # Between the lead (everything before the first top-level heading) and the rest. Inserted after
 # sanitizing, so it is ours, not the author's; tag pages show the lead of a pinned overview.
@@ -38,8 +38,16 @@ ALLOWED_TAGS = frozenset(
         "th", "thead", "tr", "ul",
     }
 )  # fmt: skip
+
+
+def _link_attribute(tag: str, name: str, value: str) -> bool:
+    """Links keep href and title; the only class is the one our [[wiki links]] carry, so a
+    member cannot dress a link up as one of the site's buttons."""
+    return name in ("href", "title") or (name == "class" and value == "wikilink")
+
+
 ALLOWED_ATTRS = {
-    "a": ["href", "title", "class"],
+    "a": _link_attribute,
     "abbr": ["title"],
     "ol": ["start"],
 }
@@ -105,10 +113,16 @@ def _build_markdown() -> MarkdownIt:
 MARKDOWN = _build_markdown()
 
 
+def _is_local(href: str) -> bool:
+    """A path on this site. Browsers drop tabs and newlines from URLs and read a backslash as a
+    slash, so "/\\evil.example" and "/<tab>/evil.example" lead elsewhere and are not local."""
+    path = "".join(ch for ch in href if ch not in "\t\n\r").replace("\\", "/").lstrip()
+    return path.startswith("/") and not path.startswith("//")
+
+
 def _set_rel(attrs, new=False):
     """Every link to another site is marked as user content; our own paths are left alone."""
-    href = attrs.get((None, "href"), "")
-    if href.startswith("/") and not href.startswith("//"):
+    if _is_local(attrs.get((None, "href"), "")):
         attrs.pop((None, "rel"), None)
     else:
         attrs[(None, "rel")] = LINK_REL
@@ -180,6 +194,15 @@ def lead(obj, *, min_heading: int = 3, wiki: WikiResolver | None = None) -> tupl
     html = str(rendered(obj, min_heading=min_heading, wiki=wiki))
     head, sep, _ = html.partition(LEAD_BREAK)
     return Markup(head), bool(sep)  # noqa: S704 - a prefix of sanitized HTML at a block boundary
+
+
+# Control characters nobody types on purpose, which XML (Atom feeds) cannot carry: C0 except
+# tab and newline, DEL, and the two non-characters U+FFFE and U+FFFF.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def strip_controls(value: str) -> str:
+    return _CONTROLS.sub("", value)
 
 
 def plain_text(source: str) -> str:

@@ -7,7 +7,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from forum.text import ALLOWED_TAGS, WikiTarget, excerpt, plain_text, render_user_text
+from forum.text import (
+    ALLOWED_TAGS,
+    WikiTarget,
+    excerpt,
+    plain_text,
+    render_user_text,
+    strip_controls,
+)
 
 XSS_VECTORS = [
     "<script>alert(1)</script>",
@@ -145,3 +152,22 @@ def test_lead_is_the_text_before_the_first_heading():
     assert "<h3>Details</h3>" in str(html) and "More text." in str(html)
     no_heading = SimpleNamespace(body="Just one paragraph.", body_html=None, body_html_version=0)
     assert lead(no_heading) == (render_user_text("Just one paragraph."), False)
+
+
+@pytest.mark.parametrize(
+    "href", ["/\\evil.example/x", "/\t/evil.example", " //evil.example", "\\\\evil.example"]
+)
+def test_paths_a_browser_reads_as_another_site_are_marked_like_any_outside_link(href):
+    html = str(render_user_text(f'<a href="{href}">pharmacy</a>'))
+    assert 'rel="nofollow ugc noopener"' in html, html
+
+
+def test_own_paths_stay_unmarked_and_links_keep_only_the_wikilink_class():
+    html = str(render_user_text('<a href="/tags/imuran" class="button primary">Buy now</a>'))
+    assert html.strip() == '<p><a href="/tags/imuran">Buy now</a></p>'
+    html = str(render_user_text('<a href="/tags/x" class="wikilink">x</a>'))
+    assert 'class="wikilink"' in html
+
+
+def test_control_characters_are_stripped_but_tabs_and_newlines_kept():
+    assert strip_controls("a\x01b\x1fc\x7fd\ufffee\tf\ng") == "abcde\tf\ng"

@@ -1,8 +1,7 @@
-"""The emails the account flows send. Links are built here, where url_for is available."""
+"""The emails the account flows send. Their links come from forum.mail.external_url, so they
+lead to SITE_URL whatever Host header the request carried."""
 
 from __future__ import annotations
-
-from flask import url_for
 
 from forum import mail
 from forum.domain.models import User
@@ -10,7 +9,7 @@ from forum.domain.services import accounts, credentials
 
 
 def send_verification(user: User) -> None:
-    link = url_for("auth.verify", token=accounts.verification_token(user), _external=True)
+    link = mail.external_url("auth.verify", token=accounts.verification_token(user))
     mail.send(
         user.email,
         "Confirm your email address for Cohort",
@@ -28,13 +27,13 @@ def send_already_registered(user: User) -> None:
         "Someone tried to sign up to Cohort with your email address",
         "already_registered",
         user=user,
-        login=url_for("auth.login", _external=True),
-        reset=url_for("auth.reset_request", _external=True),
+        login=mail.external_url("auth.login"),
+        reset=mail.external_url("auth.reset_request"),
     )
 
 
 def send_reset(user: User) -> None:
-    link = url_for("auth.reset_password", token=accounts.reset_token(user), _external=True)
+    link = mail.external_url("auth.reset_password", token=accounts.reset_token(user))
     mail.send(
         user.email,
         "Reset your Cohort password",
@@ -46,7 +45,7 @@ def send_reset(user: User) -> None:
 
 
 def send_email_change(user: User, token: str, old_email: str) -> None:
-    link = url_for("auth.verify", token=token, _external=True)
+    link = mail.external_url("auth.verify", token=token)
     mail.queue(
         user.pending_email,
         "Confirm your new email address for Cohort",
@@ -70,5 +69,5 @@ def send_password_changed(user: User) -> None:
         "Your Cohort password was changed",
         "password_changed",
         user=user,
-        reset=url_for("auth.reset_request", _external=True),
+        reset=mail.external_url("auth.reset_request"),
     )

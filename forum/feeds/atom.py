@@ -6,6 +6,7 @@ from datetime import datetime
 from xml.etree import ElementTree as ET  # noqa: S405 - we only *write* XML here
 
 from forum.domain.models import Post, utcnow
+from forum.text import strip_controls
 
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
@@ -16,9 +17,12 @@ def _iso(value: datetime) -> str:
 
 
 def _sub(parent, tag: str, text: str | None = None, **attrs) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: v for k, v in attrs.items() if v})
+    """ElementTree escapes markup but writes control characters as they are, which no XML
+    parser accepts: they are dropped (older rows may hold some)."""
+    attrs = {k: strip_controls(v) for k, v in attrs.items() if v}
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
     if text is not None:
-        element.text = text
+        element.text = strip_controls(text)
     return element
 
 

@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from forum import mail
 from forum.domain.models import DigestFrequency, FollowMode, User
 from forum.domain.services import credentials, follows, notifications, posts, tags
 from forum.domain.services.posts import Cursor
@@ -165,7 +166,7 @@ def read_all():
 
 
 def _post_url(post) -> str:
-    return url_for("posts.show", post_id=post.id, slug=post.slug, _external=True)
+    return mail.external_url("posts.show", post_id=post.id, slug=post.slug)
 
 
 @bp.get("/feed.atom")
@@ -174,8 +175,8 @@ def site_atom():
     body = atom.feed(
         title="Cohort: latest stories and threads",
         subtitle="What patients share about living with their medicines.",
-        self_url=url_for("feeds.site_atom", _external=True),
-        page_url=url_for("home.index", _external=True),
+        self_url=mail.external_url("feeds.site_atom"),
+        page_url=mail.external_url("home.index"),
         posts=latest,
         post_url=_post_url,
     )
@@ -196,8 +197,8 @@ def tag_atom(slug: str):
     body = atom.feed(
         title=f"Cohort: {tag.name}",
         subtitle=tag.definition or f"Stories and threads about {tag.name}.",
-        self_url=url_for("feeds.tag_atom", slug=tag.slug, _external=True),
-        page_url=url_for("tags.show", slug=tag.slug, _external=True),
+        self_url=mail.external_url("feeds.tag_atom", slug=tag.slug),
+        page_url=mail.external_url("tags.show", slug=tag.slug),
         posts=listing,
         post_url=_post_url,
     )

@@ -5,7 +5,6 @@ Emails for now; in-app notifications use the same calls. Nothing is sent to eras
 
 from __future__ import annotations
 
-from flask import url_for
 from sqlalchemy import select
 
 from forum import mail
@@ -65,8 +64,8 @@ def tell_author(outcome: Outcome) -> None:
         phrase=_PHRASES[outcome.action],
         reason=outcome.reason,
         rejected=outcome.action is ModAction.REJECT,
-        link=url_for("posts.show", post_id=post.id, slug=post.slug, _external=True),
-        standing=url_for("accounts.standing", _external=True),
+        link=mail.external_url("posts.show", post_id=post.id, slug=post.slug),
+        standing=mail.external_url("accounts.standing"),
     )
 
 
@@ -77,7 +76,7 @@ def tell_moderators(item: ReviewItem) -> None:
             User.role.in_((UserRole.MODERATOR, UserRole.ADMIN)), User.status == UserStatus.ACTIVE
         )
     ).all()
-    link = url_for("moderation.item", item_id=item.id, _external=True)
+    link = mail.external_url("moderation.item", item_id=item.id)
     for moderator in moderators:
         if _mailable(moderator):
             mail.queue(

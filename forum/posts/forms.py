@@ -25,6 +25,7 @@ from forum.domain.models.post import (
 from forum.domain.services.drafts import MAX_TAG_NAMES_LENGTH
 from forum.domain.services.posts import PostDraft, ReplyDraft, sorted_tags
 from forum.forms import AppForm
+from forum.text import strip_controls
 
 KINDS = [
     SelectChoice("story", "A story: what happened to you with a medicine"),
@@ -37,10 +38,11 @@ EXPERIENCE_CHOICES = [SelectChoice("", "I’d rather not say")] + [
 
 
 def clean_text(value):
-    """Text as typed, minus what no database stores (NUL, lone surrogates); one kind of newline."""
+    """Text as typed, minus what no database or feed stores (control characters, lone
+    surrogates); one kind of newline."""
     if not isinstance(value, str):
         return value
-    value = value.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    value = strip_controls(value.replace("\r\n", "\n").replace("\r", "\n"))
     return value.encode("utf-8", "replace").decode("utf-8")
 
 
