@@ -71,19 +71,19 @@ def test_other_hosts_are_refused_when_trusted_hosts_are_set(app):
         db.engine.dispose()
 
 
-def test_trusted_hosts_default_to_the_site_urls_host(monkeypatch):
+def test_trusted_hosts_default_to_the_site_urls_host(monkeypatch, tmp_path):
     from forum.config import load_config
 
     monkeypatch.setenv("SITE_URL", "https://cohort.example/")
     monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
-    config = load_config("/tmp")
+    config = load_config(str(tmp_path))
     assert config["TRUSTED_HOSTS"] == ["cohort.example"]
     assert config["SITE_URL"] == SITE and config["SITE_URL_SET"]
     monkeypatch.setenv("TRUSTED_HOSTS", "cohort.example, www.cohort.example")
-    assert load_config("/tmp")["TRUSTED_HOSTS"] == ["cohort.example", "www.cohort.example"]
+    assert load_config(str(tmp_path))["TRUSTED_HOSTS"] == ["cohort.example", "www.cohort.example"]
     monkeypatch.delenv("SITE_URL")
     monkeypatch.delenv("TRUSTED_HOSTS")
-    assert load_config("/tmp")["TRUSTED_HOSTS"] is None
+    assert load_config(str(tmp_path))["TRUSTED_HOSTS"] is None
 
 
 def test_https_pages_ask_browsers_to_stay_on_https(client):
