@@ -14,11 +14,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
 from forum.accounts.forms import ChangeEmailForm, ChangePasswordForm, EraseForm
 from forum.auth import emails
+from forum.auth.session import stay_logged_in
 from forum.domain.models import User, UserStatus, name_key
 from forum.domain.services import accounts, posts
 from forum.domain.services.posts import Cursor
@@ -53,7 +54,7 @@ def change_password():
         except DomainError as err:
             form.show(err)
         else:
-            login_user(user)  # this session carries the new session version; others end
+            stay_logged_in(user)  # this session carries the new session version; others end
             emails.send_password_changed(user)
             flash("Your password is changed. Any other devices have been logged out.")
             return redirect(url_for("accounts.settings"))

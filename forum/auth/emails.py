@@ -17,13 +17,17 @@ def send_verification(user: User) -> None:
         user=user,
         link=link,
         hours=credentials.VERIFY_MAX_AGE // 3600,
+        reset=mail.external_url("auth.reset_request"),
     )
 
 
 def send_already_registered(user: User) -> None:
-    """Someone signed up with an address that has an account: tell its owner, not the page."""
+    """Someone signed up with an address that has an account: tell its owner, not the page.
+
+    Only the account's own address counts: a member's pending (unconfirmed) move to an address
+    reserves nothing, so they are never told of sign-ups with it."""
     mail.send(
-        user.email or user.pending_email,
+        user.email,
         "Someone tried to sign up to Cohort with your email address",
         "already_registered",
         user=user,

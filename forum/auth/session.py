@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask_login import LoginManager
+from flask import current_app, request
+from flask_login import COOKIE_NAME, LoginManager, login_user
 
 from forum.domain.models import User
 
@@ -18,6 +19,14 @@ def load_user(user_id: str) -> User | None:
     if user is None or user.session_version != int(version) or not user.is_active:
         return None
     return user
+
+
+def stay_logged_in(user: User) -> None:
+    """Log this browser back in after `user`'s session version was bumped: every other session
+    ends, this one carries on. A "keep me logged in" cookie is renewed too, or it would carry
+    the old version and log them out when the browser closes."""
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+    login_user(user, remember=remember_cookie in request.cookies)
 
 
 def init_login(login_manager: LoginManager) -> None:

@@ -7,10 +7,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.auth import emails
+from forum.auth import emails, limits
 from forum.auth.forms import EmailOnlyForm, LoginForm, NewPasswordForm, SignUpForm
+from forum.auth.session import stay_logged_in
 from forum.domain.services import accounts
-from forum.errors import DomainError
+from forum.domain.services.accounts import Confirmation
+from forum.errors import DomainError, NotAllowed
 from forum.extensions import limiter
 from forum.forms import EmptyForm
 
@@ -30,19 +32,20 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_account_key() -> str:
-    return "login-account:" + request.form.get("email", "").strip().lower()
-
-
-def _failed(response) -> bool:
-    """Only failed attempts count towards the login limits."""
-    return response.status_code != 302
-
-
 @bp.route("/login", methods=("GET", "POST"))
-@limiter.limit("10 per minute;60 per hour", methods=["POST"], deduct_when=_failed)
+@limiter.limit(limits.ADDRESS_FAILURES, methods=["POST"], deduct_when=limits.failed)
 @limiter.limit(
-    "5 per minute;20 per hour", methods=["POST"], key_func=_login_account_key, deduct_when=_failed
+    limits.ACCOUNT_FAILURES_FROM_ONE_ADDRESS,
+    methods=["POST"],
+    key_func=limits.account_from_here_key,
+    deduct_when=limits.failed,
+)
+@limiter.limit(
+    limits.ACCOUNT_FAILURES_FROM_EVERYWHERE,
+    methods=["POST"],
+    key_func=limits.account_key,
+    deduct_when=limits.failed,
+    exempt_when=limits.is_known_device,
 )
 def login():
     if current_user.is_authenticated:
@@ -55,8 +58,10 @@ def login():
             form.show(err)
         else:
             login_user(user, remember=form.remember.data)
-            flash(f"Welcome back, {user.pseudonym}.")
-            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+            greeting = "Welcome back" if user.is_verified else "Welcome"  # a newcomer isn't back
+            flash(f"{greeting}, {user.pseudonym}.")
+            target = safe_next(request.args.get("next")) or url_for("home.index")
+            return limits.remember_device(redirect(target), user.email)
     return render_template("auth/login.html", form=form)
 
 
@@ -78,7 +83,7 @@ def signup():
             form.show(err)
         else:
             # The same next page either way, and nobody is logged in yet: being logged in here
-            # would tell a stranger that the address was new. The emailed link logs them in.
+            # would tell a stranger that the address was new. They log in to confirm it.
             if result.user is not None:
                 emails.send_verification(result.user)
             else:
@@ -95,16 +100,29 @@ def check_email():
 
 @bp.get("/verify/<token>")
 def verify(token: str):
+    """The link proves the address; logging in proves the person. Never a login link itself."""
     try:
-        user = accounts.verify_email(token)
+        if not current_user.is_authenticated:
+            accounts.read_verification_link(token)  # a dead link says so before asking to log in
+            flash("Log in to confirm your email address.")
+            return redirect(url_for("auth.login", next=request.path))
+        confirmation = accounts.verify_email(token, viewer=current_user._get_current_object())
+    except NotAllowed as err:
+        page = render_template(
+            "auth/wrong_account.html", message=err.message, logout_form=EmptyForm()
+        )
+        return page, 403
     except DomainError as err:
         return render_template("auth/link_problem.html", message=err.message), 400
-    flash("Thank you: your email address is confirmed.")
-    if not current_user.is_authenticated:
-        login_user(user)  # following the link proves they read this address's email
-    if current_user.id == user.id:
-        return redirect(url_for("posts.new") if user.is_verified else url_for("home.index"))
-    return redirect(url_for("home.index"))
+    if confirmation is Confirmation.ALREADY:
+        flash("Your email address is already confirmed.")
+        return redirect(url_for("accounts.settings"))
+    stay_logged_in(current_user._get_current_object())  # other sessions ended; this one stays
+    if confirmation is Confirmation.CHANGED:
+        flash(f"Your email address is now {current_user.email}.")
+        return redirect(url_for("accounts.settings"))
+    flash("Thank you: your email address is confirmed. You can write now.")
+    return redirect(url_for("posts.new"))
 
 
 @bp.post("/verify/resend")
@@ -153,7 +171,8 @@ def reset_password(token: str):
             emails.send_password_changed(user)
             logout_user()
             flash("Your password is changed. Please log in with it; other devices were logged out.")
-            return redirect(url_for("auth.login"))
+            # Reading the email proved it is theirs: this browser is a known device from now on.
+            return limits.remember_device(redirect(url_for("auth.login")), user.email)
     return render_template("auth/reset_password.html", form=form, user=user)
 
 
@@ -164,4 +183,4 @@ def logout():
     if form.validate_on_submit():
         logout_user()
         flash("You have logged out.")
-    return redirect(url_for("home.index"))
+    return redirect(safe_next(request.args.get("next")) or url_for("home.index"))

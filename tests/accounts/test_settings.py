@@ -51,10 +51,21 @@ def test_change_email_takes_effect_only_when_the_new_address_is_confirmed(app, c
         assert (user.email, user.pending_email) == ("old@example.test", "new@example.com")
     assert "being changed" in outbox(app, "old@example.test")[-1].subject
     [confirm] = outbox(app, "new@example.com")
-    assert client.get(link_in(confirm, "/verify/")).status_code == 302
+    path = link_in(confirm, "/verify/")
+    # Whoever opens it signed out is asked to log in; nothing changes until they have.
+    assert app.test_client().get(path).headers["Location"] == f"/login?next={path}"
+    with app.app_context():
+        assert db.session.scalar(db.select(User.email)) == "old@example.test"
+    elsewhere = app.test_client()
+    login(elsewhere, "old@example.test")
+    response = client.get(path, follow_redirects=True)
+    assert response.request.path == "/account"
+    assert "Your email address is now new@example.com." in response.get_data(as_text=True)
     with app.app_context():
         user = db.session.scalar(db.select(User))
         assert (user.email, user.pending_email) == ("new@example.com", None)
+    assert client.get("/account").status_code == 200  # this session carries on
+    assert elsewhere.get("/account").status_code == 302  # the others end
     assert login(app.test_client(), "new@example.com").status_code == 302
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from forum.domain.models import User
 from forum.extensions import db
-from tests.factories import DEFAULT_PASSWORD, login, logout, make_user
+from tests.factories import DEFAULT_PASSWORD, link_in, login, logout, make_user, outbox
 
 
 def test_login_and_logout(app, client):
@@ -85,27 +85,64 @@ def test_bumping_the_session_version_ends_existing_sessions(app, client):
     assert "sessiontest" not in client.get("/").get_data(as_text=True)
 
 
-def test_failed_logins_per_account_are_rate_limited(app):
+def from_address(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_failed_logins_per_account_from_one_address_are_rate_limited(app):
     with app.app_context():
         make_user(email="target@example.test")
-    # Different addresses, same account: the per-account limit still applies.
+    guesser = from_address(app, "10.0.0.1")
     for i in range(5):
-        client = app.test_client()
-        response = client.post(
-            "/login",
-            data={"email": "target@example.test", "password": f"guess {i}"},
-            environ_base={"REMOTE_ADDR": f"10.0.0.{i}"},
-        )
-        assert response.status_code == 200
-    response = app.test_client().post(
-        "/login",
-        data={"email": "target@example.test", "password": DEFAULT_PASSWORD},
-        environ_base={"REMOTE_ADDR": "10.0.0.99"},
-    )
+        assert login(guesser, "target@example.test", f"guess {i}").status_code == 200
+    response = login(guesser, "target@example.test")  # even the right password, from there
     assert response.status_code == 429
     html = response.get_data(as_text=True)
     assert "Please try again in" in html
     assert int(response.headers["Retry-After"]) > 0
+
+
+def test_a_strangers_failed_logins_do_not_lock_the_owner_out(app):
+    with app.app_context():
+        make_user(email="target@example.test", pseudonym="targeted")
+    guesser = from_address(app, "10.0.0.1")
+    for i in range(5):
+        assert login(guesser, "target@example.test", f"guess {i}").status_code == 200
+    assert login(guesser, "target@example.test", "guess 6").status_code == 429
+    owner = from_address(app, "10.0.0.2")
+    assert login(owner, "target@example.test").status_code == 302
+    assert "targeted" in owner.get("/").get_data(as_text=True)
+
+
+def test_failures_from_many_addresses_are_bounded_except_on_the_owners_own_devices(app):
+    from limits import parse_many
+
+    from forum.auth.limits import ACCOUNT_FAILURES_FROM_EVERYWHERE
+
+    with app.app_context():
+        make_user(email="target@example.test")
+    owner = from_address(app, "10.9.0.1")
+    assert login(owner, "target@example.test").status_code == 302  # this browser is known now
+    logout(owner)
+    hourly = parse_many(ACCOUNT_FAILURES_FROM_EVERYWHERE)[0].amount
+    for i in range(hourly):  # a botnet: a few guesses each from many addresses
+        guesser = from_address(app, f"10.1.{i // 4}.{i % 4}")
+        assert login(guesser, "target@example.test", f"guess {i}").status_code == 200
+    new_device = from_address(app, "10.9.0.2")
+    assert login(new_device, "target@example.test").status_code == 429
+    assert login(owner, "target@example.test").status_code == 302
+    # On a new device the owner can still get in at once: a password reset by email makes the
+    # device known.
+    new_device.post("/reset-password", data={"email": "target@example.test"})
+    path = link_in(outbox(app, "target@example.test")[-1], "/reset-password/")
+    assert (
+        new_device.post(path, data={"password": "orchard pebble violin sunrise"}).status_code == 302
+    )
+    assert (
+        login(new_device, "target@example.test", "orchard pebble violin sunrise").status_code == 302
+    )
 
 
 def test_failed_logins_per_address_are_rate_limited(app, client):

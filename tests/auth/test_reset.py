@@ -72,3 +72,27 @@ def test_reset_requests_are_rate_limited_per_address(app, client):
     last.environ_base["REMOTE_ADDR"] = "10.1.0.9"
     assert last.post("/reset-password", data={"email": "known@example.test"}).status_code == 429
     assert len(outbox(app, "known@example.test")) == 3
+
+
+def test_a_reset_confirms_the_address_and_logs_out_whoever_signed_up_with_it(app, client):
+    """Someone signs up with another person's address and stays logged in; the address's owner
+    takes the account back through the emailed reset link, which ends the stranger's session."""
+    squatter = app.test_client()
+    squatter.post(
+        "/signup",
+        data={
+            "pseudonym": "squatter",
+            "email": "victim@example.com",
+            "password": "lemon tractor violet harbour",
+            "age_confirmed": "y",
+            "health_consent": "y",
+        },
+    )
+    login(squatter, "victim@example.com", "lemon tractor violet harbour")
+    assert "squatter" in squatter.get("/").get_data(as_text=True)
+    client.post("/reset-password", data={"email": "victim@example.com"})
+    path = link_in(outbox(app, "victim@example.com")[-1], "/reset-password/")
+    assert client.post(path, data={"password": NEW_PASSWORD}).status_code == 302
+    assert "squatter" not in squatter.get("/").get_data(as_text=True)
+    assert login(client, "victim@example.com", NEW_PASSWORD).status_code == 302
+    assert "Please confirm your email" not in client.get("/account").get_data(as_text=True)

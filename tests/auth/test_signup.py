@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from statistics import median
+from time import perf_counter
+
 import pytest
 
 from forum.domain.models import User
 from forum.extensions import db
-from tests.factories import link_in, login, make_user, outbox
+from tests.factories import DEFAULT_PASSWORD, link_in, login, make_user, outbox
 
 GOOD = {
     "pseudonym": "river_stone",
@@ -30,7 +33,7 @@ def the_user(app, email="river@example.com") -> User | None:
         return user
 
 
-def test_sign_up_sends_a_verification_link_that_confirms_and_logs_in(app, client):
+def test_sign_up_sends_a_verification_link_that_confirms_after_logging_in(app, client):
     response = sign_up(client)
     assert response.status_code == 302 and response.headers["Location"].endswith(
         "/signup/check-email"
@@ -44,8 +47,12 @@ def test_sign_up_sends_a_verification_link_that_confirms_and_logs_in(app, client
     assert "river_stone" not in client.get("/").get_data(as_text=True)  # not logged in yet
     [email] = outbox(app, "river@example.com")
     assert email.subject == "Confirm your email address for Cohort"
-    response = client.get(link_in(email, "/verify/"))
-    assert response.status_code == 302
+    path = link_in(email, "/verify/")
+    response = client.get(path)  # opening it asks them to log in: it is not a login link
+    assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+    assert the_user(app).email_verified_at is None
+    login(client, "river@example.com", GOOD["password"])
+    assert client.get(path).status_code == 302
     assert the_user(app).email_verified_at is not None
     assert "river_stone" in client.get("/").get_data(as_text=True)
 
@@ -125,6 +132,56 @@ def test_signing_up_with_a_registered_email_does_not_reveal_it(app, client):
         assert db.session.scalar(db.select(db.func.count(User.id))) == 1
     [email] = outbox(app, "river@example.com")
     assert "already has one" in email.body_text
+
+
+def test_a_registered_email_gets_the_same_answer_in_about_the_same_time(app):
+    """Both paths do the slow part (a password hash), so timing doesn't reveal members either."""
+    with app.app_context():
+        make_user(email="taken@example.com", pseudonym="original")
+    addresses = iter(range(1, 100))
+
+    def attempt(email: str, pseudonym: str):
+        client = app.test_client()  # its own address: sign-ups are limited per address
+        client.environ_base["REMOTE_ADDR"] = f"10.3.0.{next(addresses)}"
+        started = perf_counter()
+        response = sign_up(client, email=email, pseudonym=pseudonym)
+        elapsed = perf_counter() - started
+        page = client.get("/signup/check-email").get_data(as_text=True).replace(email, "ADDRESS")
+        return (response.status_code, response.headers["Location"], response.data, page), elapsed
+
+    attempt("warm@example.com", "warm_up")
+    new, taken = [], []
+    for i in range(5):
+        answer_new, seconds = attempt(f"fresh{i}@example.com", f"fresh_{i}")
+        new.append(seconds)
+        answer_taken, seconds = attempt("taken@example.com", f"another_{i}")
+        taken.append(seconds)
+        assert answer_new == answer_taken
+    # Hashing is most of a sign-up's time; a generous ratio keeps this from flaking.
+    assert median(taken) >= 0.3 * median(new), (taken, new)
+
+
+def test_a_pending_email_change_does_not_reserve_the_address(app, client):
+    """Asking to move one's account to an address reserves nothing: its owner can still join,
+    nobody tells the asker, and the change is refused (and dropped) if they confirm it later."""
+    with app.app_context():
+        make_user(email="squatter@example.test", pseudonym="squatter")
+    squatter = app.test_client()
+    login(squatter, "squatter@example.test")
+    squatter.post(
+        "/account/email", data={"new_email": "river@example.com", "password": DEFAULT_PASSWORD}
+    )
+    change_link = link_in(outbox(app, "river@example.com")[-1], "/verify/")
+    assert sign_up(client).status_code == 302
+    assert the_user(app).pseudonym == "river_stone"
+    assert outbox(app, "river@example.com")[-1].subject == "Confirm your email address for Cohort"
+    assert not [e for e in outbox(app) if "tried to sign up" in e.subject]
+    refused = squatter.get(change_link)
+    assert refused.status_code == 400
+    assert "Another account now uses" in refused.get_data(as_text=True)
+    with app.app_context():
+        squatter_now = db.session.scalar(db.select(User).where(User.pseudonym == "squatter"))
+        assert (squatter_now.email, squatter_now.pending_email) == ("squatter@example.test", None)
 
 
 def test_verification_links_expire_and_cannot_be_forged(app, client, monkeypatch):

@@ -68,7 +68,8 @@ class Newcomer:
 def sign_up_newcomer(new_session, live_server: LiveServer, *, shots: str = "") -> Newcomer:
     """Sign up from the home page's "Sign up" link, then open the emailed link to confirm.
 
-    Ends logged in (the link logs them in) on the compose page."""
+    The link is no login link: it asks them to log in, then confirms. Ends logged in on the
+    compose page."""
     pseudonym = unique("wren_")
     email = f"{pseudonym}@example.org"
     session = new_session()
@@ -93,6 +94,13 @@ def sign_up_newcomer(new_session, live_server: LiveServer, *, shots: str = "") -
 
     link = live_server.link_in_email(email, "/verify/")
     session.goto(urlpath(link, live_server))
+    assert page.get_by_role("heading", level=1).inner_text() == "Log in", page.url
+    assert "Log in to confirm your email address" in flash_text(session)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(NEWCOMER_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    assert f"Welcome, {pseudonym}." in flash_text(session)
     assert "your email address is confirmed" in flash_text(session)
     assert page.url.endswith("/posts/new"), page.url  # straight on to writing
     assert main_nav(session).get_by_role("link", name=pseudonym).is_visible()

@@ -30,7 +30,7 @@ from forum.domain.models import (
 )
 from forum.domain.services import credentials, search
 from forum.domain.services import tags as tag_service
-from forum.errors import DomainError, Problems
+from forum.errors import DomainError, NotAllowed, Problems
 from forum.extensions import db
 
 
@@ -72,6 +72,13 @@ def build_user(
 # "no such email" as slow as "wrong password", so timing doesn't reveal who has an account.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-dummy", method="scrypt")
 
+
+def _hash_for_nothing(password: str) -> None:
+    """As much work as hashing or checking `password`, on a path that has no hash to make or
+    check: login with an unknown email, sign-up with a known one. Timing then tells nothing."""
+    check_password_hash(_DUMMY_HASH, password)
+
+
 LOGIN_FAILED = "That email and password don’t match an account. Check both and try again."
 
 
@@ -79,7 +86,7 @@ def authenticate(email: str, password: str) -> User:
     """The member with this email and password who may log in. One message for every failure."""
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     if user is None or not user.password_hash:
-        check_password_hash(_DUMMY_HASH, password)
+        _hash_for_nothing(password)
         raise DomainError(LOGIN_FAILED)
     if not password_matches(user, password) or not user.is_active:
         raise DomainError(LOGIN_FAILED)
@@ -113,7 +120,9 @@ def sign_up(draft: SignUp) -> SignUpResult:
     """Create an unverified member. Raises DomainError (on a field) or PseudonymWarning.
 
     An email that already has an account is *not* reported on the page (that would tell anyone
-    who is a member); the caller emails that address instead and shows the same next step."""
+    who is a member), nor by the time taken; the caller emails that address instead and shows
+    the same next step. Another member's pending (unconfirmed) move to the address reserves
+    nothing: that change is refused if they confirm it later."""
     email = normalize_email(draft.email)
     problems: list[DomainError] = []
     pseudonym = draft.pseudonym
@@ -144,10 +153,9 @@ def sign_up(draft: SignUp) -> SignUpResult:
     warning = credentials.pseudonym_warning(pseudonym)
     if warning and not draft.accept_pseudonym_warning:
         raise PseudonymWarning(warning, field="pseudonym")
-    existing = db.session.scalar(
-        select(User).where(or_(User.email == email, User.pending_email == email))
-    )
+    existing = db.session.scalar(select(User).where(User.email == email))
     if existing is not None:
+        _hash_for_nothing(draft.password)  # as slow as making the new account's hash below
         return SignUpResult(None, existing)
     now = utcnow()
     user = build_user(
@@ -173,26 +181,61 @@ def verification_token(user: User, email: str | None = None) -> str:
     return credentials.make_token("verify-email", {"uid": user.id, "email": email or user.email})
 
 
-def verify_email(token: str) -> User:
-    """Mark the address in the link as verified: the sign-up address or a new one."""
+def read_verification_link(token: str) -> None:
+    """Check a link before asking its visitor to log in. Raises DomainError (expired, broken,
+    or for an account that no longer exists)."""
+    _verification_account(token)
+
+
+def _verification_account(token: str) -> tuple[User, str | None]:
     payload = credentials.read_token("verify-email", token, credentials.VERIFY_MAX_AGE)
     user = db.session.get(User, payload.get("uid"))
     if user is None or user.is_erased:
         raise DomainError("That link isn’t valid any more.")
-    email = payload.get("email")
-    now = utcnow()
+    return user, payload.get("email")
+
+
+class Confirmation(Enum):
+    CONFIRMED = "confirmed"  # the sign-up address is confirmed
+    CHANGED = "changed"  # the account moved to the new address
+    ALREADY = "already"  # nothing left to do: a link opened twice
+
+
+def verify_email(token: str, *, viewer: User) -> Confirmation:
+    """Confirm the address in the link for the member it was sent to, who must be `viewer`:
+    the link proves the address, the login proves the person (a link alone is no login).
+
+    A change ends the account's other sessions (the caller logs this one back in), so whoever
+    else was logged in with the address (someone who signed up with it, say) is logged out.
+    Raises NotAllowed (another member is logged in), or DomainError: the link is expired or
+    broken, was for an address the account no longer uses, or another account now has it
+    (then the pending change is dropped)."""
+    user, email = _verification_account(token)
+    if user.id != viewer.id:
+        raise NotAllowed(
+            "This link is for a different account from the one you are logged in to, so "
+            "nothing has changed."
+        )
     if email == user.email:
-        if user.email_verified_at is None:
-            user.email_verified_at = now
+        if user.email_verified_at is not None:
+            return Confirmation.ALREADY
+        outcome = Confirmation.CONFIRMED
     elif email is not None and email == user.pending_email:
         if db.session.scalar(select(User.id).where(User.email == email, User.id != user.id)):
-            raise DomainError("That address is now used by another account.")
+            user.pending_email = None  # it can never be confirmed now; stop offering it
+            db.session.commit()
+            raise DomainError(
+                f"Another account now uses {email}, so yours can’t move to it. Your address "
+                f"stays {user.email}."
+            )
         user.email, user.pending_email = email, None
-        user.email_verified_at = now
+        outcome = Confirmation.CHANGED
     else:
         raise DomainError("That link is for an address this account no longer uses.")
+    user.email_verified_at = utcnow()
+    user.session_version += 1
     db.session.commit()
-    return user
+    return outcome
 
 
 # --- passwords -----------------------------------------------------------------------------------
