@@ -20,6 +20,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    from forum.http import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.from_mapping(load_config(app.instance_path))
     if overrides:
         app.config.from_mapping(overrides)

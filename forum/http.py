@@ -6,6 +6,7 @@ import time
 
 from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -29,6 +30,26 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
+
+
+# The largest id a database integer column holds (PostgreSQL's integer; SQLite's is larger).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number too large for an id is simply not found (404),
+    rather than an error from the database."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def db_id(value: str) -> int:
+    """For `request.args.get(name, type=db_id)`: an id, or the default when it cannot be one."""
+    number = int(value)
+    if not 0 <= number <= MAX_ID:
+        raise ValueError(value)
+    return number
 
 
 # Sent over HTTPS only: a browser that has seen it never tries plain HTTP here for a year.

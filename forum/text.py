@@ -25,7 +25,7 @@ from markdown_it.rules_inline import StateInline
 from markupsafe import Markup
 
 # Bump when the parser, the allowlist or the output shape changes.
-RENDERER_VERSION = 3
+RENDERER_VERSION = 4
 
 # Between the lead (everything before the first top-level heading) and the rest. Inserted after
 # sanitizing, so it is ours, not the author's; tag pages show the lead of a pinned overview.
@@ -163,6 +163,16 @@ def _clamp_headings(tokens, min_heading: int) -> None:
             token.tag = f"h{min(6, max(min_heading, level))}"
 
 
+def _scrollable_tables(html: str) -> str:
+    """Wide tables (a comparison of seven drugs) scroll sideways on a phone inside a region that
+    keyboard users can focus and scroll; the page stays put. Only our sanitized output is
+    rewritten, so every "<table>" here is a real table."""
+    return html.replace(
+        "<table>",
+        '<div class="table-scroll" role="region" aria-label="Table" tabindex="0"><table>',
+    ).replace("</table>", "</table></div>")
+
+
 def render_user_text(
     source: str, *, min_heading: int = 3, wiki: WikiResolver | None = None
 ) -> Markup:
@@ -179,7 +189,7 @@ def render_user_text(
     html = LEAD_BREAK.join(
         cleaner.clean(MARKDOWN.renderer.render(part, MARKDOWN.options, env)) for part in parts
     )
-    return Markup(html)  # noqa: S704 - sanitized above; this is the one place
+    return Markup(_scrollable_tables(html))  # noqa: S704 - sanitized above; this is the one place
 
 
 def rendered(obj, *, min_heading: int = 3, wiki: WikiResolver | None = None) -> Markup:

@@ -66,6 +66,9 @@ def parse(html: str) -> list[tuple[str, dict[str, str]]]:
 def test_hostile_input_renders_inert(source):
     html = str(render_user_text(source))
     for tag, attrs in parse(html):
+        if tag == "div":  # only our own wrapper around a table, exactly
+            assert attrs == SCROLL_WRAPPER, (source, html)
+            continue
         assert tag in ALLOWED_TAGS, (source, html)
         for name, value in attrs.items():
             assert name in ("href", "title", "class", "rel", "start"), (source, html)
@@ -74,6 +77,19 @@ def test_hostile_input_renders_inert(source):
                 assert scheme in ("", "http", "https", "mailto"), (source, html)
     # What was typed may still show as text, escaped: never as live markup.
     assert "<script" not in html.lower() and "<img" not in html.lower()
+
+
+SCROLL_WRAPPER = {"class": "table-scroll", "role": "region", "aria-label": "Table", "tabindex": "0"}
+
+
+def test_tables_scroll_inside_a_focusable_region_and_typed_divs_do_not_survive():
+    html = str(render_user_text("| a | b |\n| - | - |\n| 1 | 2 |"))
+    assert html.startswith(
+        '<div class="table-scroll" role="region" aria-label="Table" tabindex="0">'
+    )
+    assert html.count("<div") == 1 and "</table></div>" in html
+    typed = str(render_user_text('<div class="table-scroll" tabindex="0">x</div>'))
+    assert "<div" not in typed
 
 
 def test_links_get_nofollow_ugc_noopener():

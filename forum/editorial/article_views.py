@@ -11,6 +11,7 @@ from forum.domain.services import tags as tag_service
 from forum.editorial.forms import ArticleForm
 from forum.editorial.staff import bp, me
 from forum.errors import DomainError
+from forum.http import db_id
 
 MAX_PREVIEW = 100_000  # characters; far longer than any article
 
@@ -99,7 +100,7 @@ def history(article_id: int):
 @bp.get("/articles/<int:article_id>/compare")
 def compare(article_id: int):
     article = editorial.get_for_editing_or_404(article_id, viewer=current_user)
-    older, newer = request.args.get("from", type=int), request.args.get("to", type=int)
+    older, newer = request.args.get("from", type=db_id), request.args.get("to", type=db_id)
     try:
         comparison = article_history.compare(article, older, newer, viewer=current_user)
     except DomainError as err:

@@ -17,6 +17,7 @@ from forum.editorial.forms import (
 from forum.editorial.staff import bp, me
 from forum.errors import DomainError
 from forum.forms import EmptyForm
+from forum.http import db_id
 
 
 def _to_tag(tag_id: int):
@@ -121,7 +122,7 @@ def add_relation(tag_id: int):
 @bp.post("/relations/<int:relation_id>/remove")
 def remove_relation(relation_id: int):
     relation = curation.get_relation_or_404(relation_id)
-    back = request.form.get("back", type=int) or relation.subject_id
+    back = request.form.get("back", type=db_id) or relation.subject_id
     if EmptyForm().validate_on_submit():
         curation.remove_relation(relation, actor=me())
         flash("The relation is removed.")

@@ -23,6 +23,7 @@ from forum.errors import DomainError, NotFound
 from forum.extensions import csrf, db
 from forum.feeds import atom
 from forum.forms import EmptyForm
+from forum.http import db_id
 from forum.pagecache import page_cache
 
 bp = Blueprint("feeds", __name__)
@@ -99,6 +100,14 @@ def following():
             email_notifications=request.form.get("email_notifications") == "y",
         )
         flash("Your choices are saved.")
+        if silent := follows.unheard_digest_tags(_me()):
+            flash(
+                f"You chose the email digest for {', '.join(silent)}, but digests are off, so "
+                "you will hear nothing about "
+                f"{'it' if len(silent) == 1 else 'them'}. Choose a weekly or daily digest, or "
+                "show them in your feed.",
+                "warning",
+            )
         return redirect(url_for("feeds.following"))
     return render_template(
         "feeds/following.html",
@@ -135,8 +144,14 @@ def feed():
 @bp.get("/notifications")
 @login_required
 def notifications_page():
-    items = notifications.recent(_me(), before_id=request.args.get("before", type=int))
-    return render_template("feeds/notifications.html", items=items, form=EmptyForm())
+    page_size = 30
+    items = notifications.recent(
+        _me(), before_id=request.args.get("before", type=db_id), limit=page_size + 1
+    )
+    older = items[page_size - 1].notification.id if len(items) > page_size else None
+    return render_template(
+        "feeds/notifications.html", items=items[:page_size], older=older, form=EmptyForm()
+    )
 
 
 @bp.post("/notifications/<int:notification_id>/read")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, request
 
 from forum.domain.services import posts, tags
+from forum.domain.services.posts import Cursor
 
 bp = Blueprint("home", __name__)
 
@@ -14,5 +15,13 @@ def index():
     return render_template(
         "home/index.html",
         browse=tags.browse(limit_per_kind=12),
-        latest=posts.latest(limit=10).items,
+        latest=posts.latest(limit=10),
     )
+
+
+@bp.get("/latest")
+def latest():
+    """Everything published, newest first, a page at a time (the home page shows the first ten)."""
+    before = Cursor.decode(request.args.get("before"))
+    page = posts.latest(before=before, limit=current_app.config["POSTS_PER_PAGE"])
+    return render_template("home/latest.html", page=page, first_page=before is None)

@@ -12,6 +12,7 @@ from forum.domain.models import FlagReason, ModAction, Post, Reply
 from forum.domain.services import moderation, posts
 from forum.errors import DomainError
 from forum.extensions import limiter
+from forum.http import db_id
 from forum.moderation import notify
 from forum.moderation.forms import FlagForm
 
@@ -29,7 +30,7 @@ def log():
     except ValueError:
         abort(400)
     entries = moderation.log_entries(
-        action=chosen, before_id=request.args.get("before", type=int), limit=50
+        action=chosen, before_id=request.args.get("before", type=db_id), limit=50
     )
     entries = [e for e in entries if e.action in PUBLIC_ACTIONS]
     return render_template(

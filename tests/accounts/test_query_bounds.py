@@ -28,7 +28,7 @@ def test_profile_queries_do_not_grow_with_posts_or_tags(app, client, bounded_pag
         _write(member_id, 1)
     html = bounded_page(client, "/members/prolific", grow=lambda: _write(member_id, 35), at_most=3)
     assert len(re.findall(r'class="card-title"', html)) == 20 and "Mine 34" in html
-    assert "1 reply" in html
+    assert "1 comment" in html
 
 
 def _decisions(member_id: int, n: int) -> None:

@@ -101,3 +101,20 @@ def test_feed_is_keyset_paginated(app, community):
 
 def test_feed_needs_login(client):
     assert client.get("/feed").status_code == 302
+
+
+def test_a_digest_choice_with_digests_off_is_saved_with_a_warning(app, community):
+    with app.app_context():
+        make_user(email="calm@example.test", pseudonym="calmreader")
+    reader = signed_in(app, "calm@example.test")
+    reader.post("/tags/azathioprine/follow", data={"mode": "feed"})
+    choice = {f"mode-{community['aza']}": "digest"}
+    page = reader.post(
+        "/following", data={**choice, "digest_frequency": "never"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Your choices are saved." in page
+    assert "You chose the email digest for azathioprine, but digests are off" in page
+    page = reader.post(
+        "/following", data={**choice, "digest_frequency": "weekly"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Your choices are saved." in page and "digests are off" not in page

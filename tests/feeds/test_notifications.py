@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from forum.domain.models import Notification, NotificationKind, Post, Reply, User
 from forum.extensions import db
 from tests.factories import make_post, make_reply, make_user
@@ -164,3 +166,26 @@ def test_the_unread_count_stops_at_99_plus(app, community):
 
         reader_user = db.session.get(User, community["notify"])
         assert notifications.unread_count(reader_user) == notifications.UNREAD_CAP
+
+
+def test_notifications_name_who_replied_quote_them_and_page_back(app, client):
+    from forum.domain.services import notifications as service
+    from tests.factories import signed_in as member_signed_in
+
+    me = member_signed_in(app, client)
+    with app.app_context():
+        author = db.session.get(User, me)
+        story = make_post(author=author, kind="story", title="My first year")
+        thread = make_post(author=author, kind="thread", title="A question")
+        friend = make_user(pseudonym="kind_kim")
+        service.fan_out_reply(make_reply(story, author=friend, body="This helped me a lot.").id)
+        for i in range(31):
+            service.fan_out_reply(make_reply(thread, author=friend, body=f"Answer {i}").id)
+    html = client.get("/notifications").get_data(as_text=True)
+    assert "kind_kim replied to your thread" in html and "“Answer 30”" in html
+    assert html.count('class="notification') >= 30 and "Answer 0" not in html
+    older = re.search(r'href="(/notifications\?before=\d+)"', html).group(1)
+    html = client.get(older).get_data(as_text=True)
+    assert "Answer 0" in html and "Answer 30" not in html
+    assert "kind_kim commented on your story" in html and "“This helped me a lot.”" in html
+    assert "Older notifications" not in html

@@ -81,8 +81,8 @@ def test_notifications_queries_do_not_grow_with_notifications(app, client, bound
     assert html.count('class="notification unread"') == 30  # a page of the 44
     for text in (
         "A new story in a tag you follow: <strong>Followed post 9",
-        "Someone replied to your story",
-        "A new reply where you took part",
+        "commented on your story",
+        "also commented on",
         "Moderation note 9",
     ):
         assert text in html

@@ -32,3 +32,25 @@ def test_home_works_on_an_empty_database(client):
     response = client.get("/")
     assert response.status_code == 200
     assert "Nothing has been posted yet." in response.get_data(as_text=True)
+
+
+def test_the_home_page_leads_on_to_every_post_newest_first(app, client):
+    import re
+
+    from tests.factories import make_post
+
+    with app.app_context():
+        for i in range(25):
+            make_post(title=f"Post number {i:02d}")
+        make_post(title="Held one", status="pending")
+    home = client.get("/").get_data(as_text=True)
+    assert "Post number 24" in home and "Post number 14" not in home
+    more = re.search(r'href="(/latest\?before=[^"]+)"[^>]*>More stories and threads', home)
+    seen, url = [], more.group(1).replace("&amp;", "&")
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        seen += re.findall(r"Post number (\d\d)", html)
+        nxt = re.search(r'href="(/latest\?before=[^"]+)" rel="next"', html)
+        url = nxt.group(1).replace("&amp;", "&") if nxt else None
+        assert "Held one" not in html
+    assert seen == [f"{i:02d}" for i in range(14, -1, -1)]

@@ -79,6 +79,14 @@ def save_choices(
     db.session.commit()
 
 
+def unheard_digest_tags(user: User) -> list[str]:
+    """Tags set to reach `user` only by digest while their digests are off: they would hear
+    nothing about them at all, which the settings page says."""
+    if user.digest_frequency != DigestFrequency.NEVER.value:
+        return []
+    return [row.tag.name for row in followed(user) if row.mode is FollowMode.DIGEST]
+
+
 def unsubscribe_all(user: User) -> None:
     """The one-click unsubscribe: no digests and no notification emails (in-app stays)."""
     user.digest_frequency = DigestFrequency.NEVER.value

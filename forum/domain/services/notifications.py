@@ -189,20 +189,22 @@ def unread_count(user: User) -> int:
 class Item:
     notification: Notification
     post: Post | None
+    reply: Reply | None = None  # for replies: who wrote it and what they said
 
 
 def recent(user: User, *, before_id: int | None = None, limit: int = 30) -> list[Item]:
     query = (
-        select(Notification, Post)
+        select(Notification, Post, Reply)
         .outerjoin(Post, Post.id == Notification.post_id)
+        .outerjoin(Reply, Reply.id == Notification.reply_id)
         .where(Notification.user_id == user.id, _visible())
         .order_by(Notification.id.desc())
         .limit(limit)
-        .options(joinedload(Post.author))
+        .options(joinedload(Post.author), joinedload(Reply.author))
     )
     if before_id is not None:
         query = query.where(Notification.id < before_id)
-    return [Item(n, p) for n, p in db.session.execute(query).unique()]
+    return [Item(n, p, r) for n, p, r in db.session.execute(query).unique()]
 
 
 def unread_since(user: User, since) -> list[Item]:
