@@ -10,7 +10,7 @@ from markupsafe import Markup
 from forum.domain import policies
 from forum.domain.services import tags as tag_service
 from forum.domain.services.posts import sorted_tags
-from forum.text import lead, render_user_text, rendered
+from forum.text import excerpt, lead, render_user_text, rendered
 
 
 def when(value: datetime | date | None) -> str:
@@ -67,6 +67,7 @@ def init_app(app: Flask) -> None:
         user_text=user_text,
         user_text_lead=user_text_lead,
         plural=plural,
+        excerpt=excerpt,
         tag_order=sorted_tags,
     )
     app.jinja_env.globals.update(
@@ -83,6 +84,7 @@ def init_app(app: Flask) -> None:
         can_reply=policies.can_reply,
         why_cannot_reply=policies.why_cannot_reply,
         can_edit=policies.can_edit,
+        can_edit_as_moderator=policies.can_edit_as_moderator,
         can_delete=policies.can_delete,
         can_see_history=policies.can_see_history,
         can_delete_own=policies.can_delete_own,

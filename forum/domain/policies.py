@@ -11,7 +11,16 @@ from datetime import timedelta
 
 from sqlalchemy import ColumnElement, or_
 
-from forum.domain.models import Article, Post, PostStatus, Reply, UserRole, UserStatus, utcnow
+from forum.domain.models import (
+    Article,
+    Post,
+    PostStatus,
+    Reply,
+    Revision,
+    UserRole,
+    UserStatus,
+    utcnow,
+)
 from forum.errors import NotAllowed
 
 STAFF_MODERATION = (UserRole.MODERATOR, UserRole.ADMIN)
@@ -29,16 +38,32 @@ def _signed_in(viewer) -> bool:
     return viewer is not None and bool(getattr(viewer, "is_authenticated", False))
 
 
+def is_suspended(viewer) -> bool:
+    """Suspended right now (a suspension ends by itself when its time is up)."""
+    return viewer.suspended_until is not None and viewer.suspended_until > utcnow()
+
+
+def is_sanctioned(viewer) -> bool:
+    """Banned, erased or suspended right now."""
+    return viewer.status in (UserStatus.BANNED, UserStatus.ERASED) or is_suspended(viewer)
+
+
+def _staff(viewer, roles: tuple[UserRole, ...]) -> bool:
+    """Staff powers go with the role only while the account is in good standing: a suspended
+    or banned moderator, editor or admin is a reader like any other until it is lifted."""
+    return _signed_in(viewer) and viewer.role in roles and not is_sanctioned(viewer)
+
+
 def is_moderator(viewer) -> bool:
-    return _signed_in(viewer) and viewer.role in STAFF_MODERATION
+    return _staff(viewer, STAFF_MODERATION)
 
 
 def is_admin(viewer) -> bool:
-    return _signed_in(viewer) and viewer.role is UserRole.ADMIN
+    return _staff(viewer, (UserRole.ADMIN,))
 
 
 def is_editor(viewer) -> bool:
-    return _signed_in(viewer) and viewer.role in STAFF_EDITORIAL
+    return _staff(viewer, STAFF_EDITORIAL)
 
 
 def _is_author(viewer, obj) -> bool:
@@ -105,7 +130,7 @@ def why_cannot_post(viewer) -> str | None:
         return "Please log in to write on Cohort."
     if viewer.status in (UserStatus.BANNED, UserStatus.ERASED):
         return "This account can no longer post."
-    if viewer.suspended_until is not None and viewer.suspended_until > utcnow():
+    if is_suspended(viewer):
         return (
             "Your account is suspended from posting until "
             f"{viewer.suspended_until:%d %b %Y}. You can still read."
@@ -131,18 +156,27 @@ def can_reply(viewer, post: Post) -> bool:
     return why_cannot_reply(viewer, post) is None
 
 
+def why_cannot_edit(viewer, obj: Post | Reply) -> str | None:
+    """None when `viewer` may edit `obj` as its author; otherwise why not. Only authors edit
+    through the ordinary edit form: moderators change other people's writing through
+    can_edit_as_moderator, with a reason, a log entry and a word to the author."""
+    if not _is_author(viewer, obj):
+        if can_edit_as_moderator(viewer, obj):
+            return (
+                "This is someone else’s writing. As a moderator, use “Edit (moderator)” on its "
+                "page: it asks for a reason and tells the author what changed."
+            )
+        return "Only the author can edit this."
+    if (reason := why_cannot_post(viewer)) is not None:
+        return reason
+    if obj.status is PostStatus.REMOVED and obj.removed_by_id not in (None, obj.author_id):
+        return "A moderator removed this, so it can’t be edited any more."
+    return None
+
+
 def can_edit(viewer, obj: Post | Reply) -> bool:
-    """Authors edit their own posts and replies (unless a moderator removed them);
-    moderators edit anything."""
-    if is_moderator(viewer):
-        return True
-    if not _is_author(viewer, obj) or why_cannot_post(viewer) is not None:
-        return False
-    removed_by_someone_else = obj.status is PostStatus.REMOVED and obj.removed_by_id not in (
-        None,
-        obj.author_id,
-    )
-    return not removed_by_someone_else
+    """Authors edit their own posts and replies (unless a moderator removed them)."""
+    return why_cannot_edit(viewer, obj) is None
 
 
 def can_delete(viewer, obj: Post | Reply) -> bool:
@@ -152,8 +186,30 @@ def can_delete(viewer, obj: Post | Reply) -> bool:
     )
 
 
+def can_edit_as_moderator(viewer, obj: Post | Reply) -> bool:
+    """Moderators edit other people's published writing in the open: with a reason the author
+    is told, logged, and with the earlier versions kept from readers (a redaction). Held and
+    flag-hidden writing is edited from the review queue instead, before it is approved; their
+    own writing through the ordinary edit form."""
+    return (
+        is_moderator(viewer) and not _is_author(viewer, obj) and obj.status is PostStatus.PUBLISHED
+    )
+
+
 def can_see_history(viewer, obj: Post | Reply) -> bool:
     return obj.status is PostStatus.PUBLISHED or _is_author(viewer, obj) or is_moderator(viewer)
+
+
+def can_see_revision(viewer, obj: Post | Reply, revision: Revision) -> bool:
+    """One earlier version in a history. Versions readers saw stay readable (readers see
+    "edited" and can follow the changes); versions from before the first publication (a held
+    original, edits while waiting) only for the author and moderators; versions a moderator
+    later edited away (a redaction) only for moderators."""
+    if is_moderator(viewer):
+        return True
+    if not can_see_history(viewer, obj) or revision.redacted:
+        return False
+    return not revision.before_publication or _is_author(viewer, obj)
 
 
 def can_delete_own(viewer, obj: Post | Reply) -> bool:

@@ -23,6 +23,7 @@ from forum.domain.services import moderation, posts
 from forum.domain.services.screening import active_rules
 from forum.errors import Conflict, DomainError, NotAllowed
 from forum.extensions import db, login_manager
+from forum.http import db_id
 from forum.moderation import notify
 from forum.moderation.forms import (
     EditApproveForm,
@@ -122,11 +123,7 @@ def approve(item_id: int):
 def edit_and_approve(item_id: int):
     item = _item_or_404(item_id)
     target = item.post or item.reply
-    form = EditApproveForm(
-        data={"title": getattr(target, "title", None), "body": target.body}
-        if request.method == "GET"
-        else None
-    )
+    form = _text_form(target)
     if form.validate_on_submit():
         try:
             outcome = moderation.approve(
@@ -143,6 +140,13 @@ def edit_and_approve(item_id: int):
         else:
             return _done(outcome, "Edited and approved: it is published now.")
     return render_template("moderation/edit.html", item=item, target=target, form=form)
+
+
+def _text_form(target: Post | Reply) -> EditApproveForm:
+    """A moderator's edit form, starting from the text as it is."""
+    if request.method == "GET":
+        return EditApproveForm(data={"title": getattr(target, "title", None), "body": target.body})
+    return EditApproveForm()
 
 
 @bp.post("/items/<int:item_id>/reject")
@@ -233,6 +237,31 @@ def act(kind: str, target_id: int, action: str):
             flash(f"Done: {outcome.action.label.lower()}.")
             return redirect(_back_to(target))
     return render_template("moderation/act.html", target=target, action=action, form=form), (
+        400 if form.is_submitted() else 200
+    )
+
+
+@bp.route("/<any(posts, replies):kind>/<int:target_id>/edit", methods=("GET", "POST"))
+def edit(kind: str, target_id: int):
+    """Edit someone's published writing in the open (see moderation.edit)."""
+    target = _target(kind, target_id)
+    form = _text_form(target)
+    if form.validate_on_submit():
+        try:
+            outcome = moderation.edit(
+                target,
+                actor=_me(),
+                title=form.title.data,
+                body=form.body.data,
+                reason=form.reason.data,
+            )
+        except DomainError as err:
+            form.show(err)
+        else:
+            notify.tell_author(outcome)
+            flash("Edited. The author has been told, with your reason.")
+            return redirect(_back_to(target))
+    return render_template("moderation/edit.html", item=None, target=target, form=form), (
         400 if form.is_submitted() else 200
     )
 
@@ -389,9 +418,9 @@ def actions():
         abort(400)
     entries = moderation.log_entries(
         action=chosen,
-        actor_id=request.args.get("actor", type=int),
-        subject_user_id=request.args.get("member", type=int),
-        before_id=request.args.get("before", type=int),
+        actor_id=request.args.get("actor", type=db_id),
+        subject_user_id=request.args.get("member", type=db_id),
+        before_id=request.args.get("before", type=db_id),
     )
     return render_template(
         "moderation/actions.html", entries=entries, chosen=chosen, actions=list(ModAction)

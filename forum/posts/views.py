@@ -20,6 +20,7 @@ from forum.domain.services import drafts, moderation, posts
 from forum.errors import DomainError
 from forum.extensions import limiter
 from forum.forms import EmptyForm
+from forum.http import db_id
 from forum.moderation import notify
 from forum.posts import limits
 from forum.posts.forms import AutosaveForm, PostEditForm, PostForm, ReplyForm
@@ -58,7 +59,7 @@ def _published_message(post: Post) -> str:
 def new():
     form = PostForm()
     if request.method == "GET":
-        if (saved_id := request.args.get("draft", type=int)) is not None:
+        if (saved_id := request.args.get("draft", type=db_id)) is not None:
             form.prefill(drafts.get_own_or_404(current_user, saved_id))
         elif request.args.get("kind") in ("story", "thread"):
             form.kind.data = request.args["kind"]
@@ -135,8 +136,13 @@ def delete_draft(draft_id: int):
 def show(post_id: int, slug: str | None):
     post = posts.get_visible_or_404(post_id, viewer=current_user)
     if slug != post.slug:
-        return redirect(url_for("posts.show", post_id=post.id, slug=post.slug, **request.args), 301)
-    return _post_page(post, ReplyForm(), after=request.args.get("after", type=int))
+        # Keep the query (e.g. ?after=), minus anything that would clash with the URL's own
+        # parts or url_for's options (?post_id=, ?_external=).
+        query = {
+            k: v for k, v in request.args.lists() if k not in request.view_args and k[:1] != "_"
+        }
+        return redirect(url_for("posts.show", post_id=post.id, slug=post.slug, **query), 301)
+    return _post_page(post, ReplyForm(), after=request.args.get("after", type=db_id))
 
 
 def _post_page(post: Post, reply_form: ReplyForm, *, after: int | None = None) -> str:
@@ -184,11 +190,17 @@ def _held(noun: str) -> str:
     return f"Thank you. Your {noun} will appear once a moderator has looked at it."
 
 
+def _require_editable(obj) -> None:
+    """Only authors edit here; the 403 page says why, and where a moderator goes instead."""
+    reason = policies.why_cannot_edit(current_user, obj)
+    policies.require(reason is None, reason or "")
+
+
 @bp.route("/posts/<int:post_id>/edit", methods=("GET", "POST"))
 @login_required
 def edit(post_id: int):
     post = posts.get_visible_or_404(post_id, viewer=current_user)
-    policies.require(policies.can_edit(current_user, post))
+    _require_editable(post)
     form, preview = PostEditForm(), None
     if not form.is_submitted():
         form.prefill(post)
@@ -212,7 +224,7 @@ def edit(post_id: int):
 @login_required
 def edit_reply(reply_id: int):
     reply = posts.get_reply_or_404(reply_id, viewer=current_user)
-    policies.require(policies.can_edit(current_user, reply))
+    _require_editable(reply)
     form = ReplyForm(obj=reply)
     if form.validate_on_submit():
         try:

@@ -92,8 +92,12 @@ def show(slug: str):
         )
     tag = resolved.tag
     if slug != tag.slug:
-        # An alias (/tags/imuran) or another spelling: one drug, one page.
-        return redirect(url_for("tags.show", slug=tag.slug, **request.args), 301)
+        # An alias (/tags/imuran) or another spelling: one drug, one page. The query comes
+        # along, minus what would clash with the URL's own parts or url_for's (?slug=, ?_anchor=).
+        query = {
+            k: v for k, v in request.args.lists() if k not in request.view_args and k[:1] != "_"
+        }
+        return redirect(url_for("tags.show", slug=tag.slug, **query), 301)
     before = Cursor.decode(request.args.get("before"))
     page = posts.tag_listing(tag, before=before, limit=current_app.config["POSTS_PER_PAGE"])
     first_page = before is None

@@ -29,6 +29,7 @@ BAD_LINK = dict.fromkeys(ROLES, 400)
 
 ACCESS = {
     "home.index": PUBLIC,
+    "home.latest": PUBLIC,
     "tags.index": PUBLIC,
     "tags.show": PUBLIC,
     "tags.suggest": PUBLIC,
@@ -69,9 +70,10 @@ ACCESS = {
     "posts.autosave": {"anonymous": 401, **dict.fromkeys(ROLES[1:], OK)},
     "posts.reply": SIGNED_IN,
     "transparency.report": SIGNED_IN,
-    # Someone else's post or reply: moderators may edit anything; deleting is the author's own.
-    "posts.edit": STAFF,
-    "posts.edit_reply": STAFF,
+    # Someone else's post or reply: editing and deleting here are the author's own; moderators
+    # edit through moderation.edit (a reason, a log entry, the author told).
+    "posts.edit": AUTHOR_ONLY,
+    "posts.edit_reply": AUTHOR_ONLY,
     "posts.delete": AUTHOR_ONLY,
     "posts.delete_reply": AUTHOR_ONLY,
     "moderation.queue": STAFF,
@@ -82,6 +84,7 @@ ACCESS = {
     "moderation.remove_item": STAFF,
     "moderation.ignore_flags": STAFF,
     "moderation.act": STAFF,
+    "moderation.edit": STAFF,
     "moderation.retag": STAFF,
     "moderation.pin": STAFF,
     "moderation.members": STAFF,

@@ -43,6 +43,19 @@ def test_post_url_without_or_with_wrong_slug_redirects_to_canonical(app, client)
         assert response.headers["Location"].endswith(f"/posts/{post_id}/{slug}")
 
 
+@pytest.mark.parametrize("query", ["post_id=5", "slug=x", "_external=1", "_anchor=x&_method=GET"])
+def test_stray_query_parameters_named_like_url_parts_redirect_instead_of_crashing(
+    app, client, query
+):
+    """?post_id= or ?slug= on an old link once reached url_for twice and gave a 500."""
+    with app.app_context():
+        post = make_post(title="Hair thinning on it")
+        post_id, slug = post.id, post.slug
+    response = client.get(f"/posts/{post_id}/old-title?{query}&after=3&after=4")
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"/posts/{post_id}/{slug}?after=3&after=4"
+
+
 def test_unknown_post_is_a_friendly_404(client):
     response = client.get("/posts/999999/nothing")
     assert response.status_code == 404

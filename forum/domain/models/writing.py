@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.domain.models.base import TimestampMixin, db, utcnow
@@ -21,7 +21,8 @@ class Revision(db.Model):
     """A version of a post or reply as it was before an edit replaced it.
 
     `written_at` is when that version was written (the original post time or an earlier edit),
-    so a post's history is its revisions in order followed by its current text."""
+    so a post's history is its revisions in order followed by its current text. The two flags
+    record what policies.can_see_revision needs to decide who may read it."""
 
     __tablename__ = "revisions"
 
@@ -33,6 +34,12 @@ class Revision(db.Model):
     editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     written_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Replaced before the post or reply was first published (a held original, an author's
+    # edit while waiting): other readers never saw it.
+    before_publication: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A moderator later edited the published text (a redaction): what they took out must not
+    # stay readable in the history.
+    redacted: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     editor: Mapped[User | None] = relationship(foreign_keys=[editor_id])
 

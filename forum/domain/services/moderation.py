@@ -473,8 +473,15 @@ def approve(
     body: str | None = None,
     reason: str = "",
 ) -> Outcome:
-    """Publish a held or flagged item, optionally after editing it ("edit then approve")."""
+    """Publish a held or flagged item, optionally after editing it ("edit then approve").
+    Raises NotAllowed, Conflict (handled already), or DomainError(field=...) for the text."""
     _require_mod(actor)
+    if body is not None:
+        item = db.session.get(ReviewItem, item_id)
+        if item is not None and (item.post or item.reply) is not None:
+            from forum.domain.services import posts
+
+            posts.check_staff_text(item.post or item.reply, title=title, body=body)
     item = _claim(item_id, actor, "approved")
     target = item.post or item.reply
     if body is not None:
@@ -496,11 +503,7 @@ def _moderator_edit(
 ) -> None:
     from forum.domain.services import posts
 
-    posts.keep_revision(target, actor)
-    if isinstance(target, Post) and title:
-        target.title = " ".join(title.split())
-    posts.refresh_text(target, body)
-    target.edited_at = utcnow()
+    posts.apply_staff_edit(target, actor, title=title, body=body)
     _log(actor, ModAction.EDIT, target=target, reason=reason or "Edited by a moderator")
 
 
@@ -567,6 +570,27 @@ def _close_items(target: Post | Reply, actor: User, outcome: str) -> None:
 
 
 # --- acting on content directly (from its page) -------------------------------------------------
+
+
+def edit(
+    target: Post | Reply, *, actor: User, title: str | None, body: str, reason: str
+) -> Outcome:
+    """A moderator changes someone's published post or reply: a reason the author is told, a
+    log entry, and the earlier versions kept from readers (a redaction). Raises NotAllowed,
+    Conflict (not published: held writing is edited from the queue), or DomainError(field=...)."""
+    from forum.domain.services import posts
+
+    _require_mod(actor)
+    if not policies.can_edit_as_moderator(actor, target):
+        raise Conflict(
+            "Only published writing is edited here. Writing that is held or hidden by reports "
+            "is edited from the review queue, before it is approved."
+        )
+    reason = _require_reason(actor, target, reason)
+    posts.check_staff_text(target, title=title, body=body)
+    _moderator_edit(target, actor, title=title, body=body, reason=reason)
+    db.session.commit()
+    return Outcome(target, ModAction.EDIT, reason)
 
 
 def remove(target: Post | Reply, *, actor: User, reason: str) -> Outcome:
@@ -750,7 +774,9 @@ def ban(member: User, *, actor: User, reason: str) -> None:
 
 
 def lift(member: User, *, actor: User, reason: str) -> None:
+    """End a suspension or ban. Nobody lifts their own, and only admins lift one on staff."""
     _require_mod(actor)
+    _not_staff_target(actor, member, "lift a suspension or ban on staff")
     reason = _require_reason(actor, None, reason)
     if (
         member.status not in (UserStatus.SUSPENDED, UserStatus.BANNED)
@@ -763,11 +789,11 @@ def lift(member: User, *, actor: User, reason: str) -> None:
     db.session.commit()
 
 
-def _not_staff_target(actor: User, member: User) -> None:
+def _not_staff_target(actor: User, member: User, what: str = "suspend or ban staff") -> None:
     if member.id == actor.id:
         raise DomainError("You can’t do that to your own account.")
     if member.role is not UserRole.MEMBER and not policies.is_admin(actor):
-        raise NotAllowed("Only an admin can suspend or ban staff.")
+        raise NotAllowed(f"Only an admin can {what}.")
 
 
 def change_role(member: User, *, actor: User, role: UserRole, reason: str) -> None:

@@ -329,12 +329,16 @@ class PostPreview:
 
 @dataclass(frozen=True)
 class Version:
-    """One version of a post or reply in its history."""
+    """One version of a post or reply in its history. `withheld` stands in for the versions a
+    moderator edited away, which this viewer may not read: it is dated when that happened."""
 
     title: str | None
     body: str
     written_at: datetime
     current: bool
+    before_publication: bool = False
+    redacted: bool = False
+    withheld: bool = False
 
 
 def _require(reason: str | None) -> None:
@@ -468,8 +472,13 @@ def refresh_text(obj: Post | Reply, body: str) -> None:
     render_into(obj, body)
 
 
+def _revision_column(obj: Post | Reply):
+    return Revision.post_id if isinstance(obj, Post) else Revision.reply_id
+
+
 def keep_revision(obj: Post | Reply, actor: User) -> None:
-    """Store the version an edit is about to replace, dated when it was written."""
+    """Store the version an edit is about to replace, dated when it was written, and marked
+    when readers never saw it (nothing of it had been published yet)."""
     target = {"post_id": obj.id} if isinstance(obj, Post) else {"reply_id": obj.id}
     db.session.add(
         Revision(
@@ -478,14 +487,44 @@ def keep_revision(obj: Post | Reply, actor: User) -> None:
             body=obj.body,
             editor_id=actor.id,  # whose edit replaced this version
             written_at=obj.edited_at or obj.published_at or obj.created_at,
+            before_publication=obj.published_at is None,
         )
     )
+
+
+def check_staff_text(obj: Post | Reply, *, title: str | None, body: str) -> None:
+    """What a moderator's edit must respect, checked before anything changes. Raises
+    DomainError(field=...)."""
+    if isinstance(obj, Post):
+        _check_length(title or "", MAX_TITLE_LENGTH, "title", "the title")
+        _check_post_text(PostDraft(obj.kind, title or obj.title, body, []))
+    else:
+        _check_reply_text(body)
+
+
+def apply_staff_edit(obj: Post | Reply, actor: User, *, title: str | None, body: str) -> None:
+    """A moderator's change to someone's text, in the caller's transaction (it is logged
+    there). The replaced version is kept; once the text has been public, the change is a
+    redaction and every earlier version is kept from readers (policies.can_see_revision)."""
+    keep_revision(obj, actor)
+    if isinstance(obj, Post) and title:
+        obj.title = " ".join(title.split())
+        obj.slug = _slug(obj.title, obj.kind)  # the old title may be what had to go
+    refresh_text(obj, body)
+    obj.edited_at = utcnow()
+    if obj.published_at is not None:
+        db.session.flush()
+        db.session.execute(
+            update(Revision).where(_revision_column(obj) == obj.id).values(redacted=True)
+        )
+    if isinstance(obj, Post):
+        sync_listing(obj)  # cards show the title and excerpt
 
 
 def edit_post(post: Post, *, actor: User, draft: PostDraft) -> Post:
     """Apply an edit (the kind stays), keeping the previous version as a Revision and the tag
     pages in step. Raises NotAllowed, or DomainError(field=...)."""
-    policies.require(policies.can_edit(actor, post))
+    _require(policies.why_cannot_edit(actor, post))
     draft = PostDraft(**{**draft.__dict__, "kind": post.kind})
     _check_post_text(draft)
     tags = resolve_post_tags(draft.tag_names)
@@ -519,7 +558,7 @@ def _uncount_reply(post: Post) -> None:
 def edit_reply(reply: Reply, *, actor: User, draft: ReplyDraft) -> Reply:
     """Apply an edit to a reply, keeping the previous version. Raises NotAllowed or
     DomainError(field="body")."""
-    policies.require(policies.can_edit(actor, reply))
+    _require(policies.why_cannot_edit(actor, reply))
     _check_reply_text(draft.body)
     decision = moderation.decide(actor, body=draft.body, is_edit=True, confirmed=draft.confirmed)
     keep_revision(reply, actor)
@@ -577,12 +616,24 @@ def get_reply_or_404(reply_id: int, *, viewer) -> Reply:
 
 
 def history(obj: Post | Reply, *, viewer) -> list[Version]:
-    """Every version of a post or reply, the current one first. Raises NotFound."""
+    """Every version of a post or reply that `viewer` may read (policies.can_see_revision),
+    the current one first. Raises NotFound."""
     if not policies.can_see_history(viewer, obj):
         raise NotFound("We couldn’t find the history of that post.")
-    column = Revision.post_id if isinstance(obj, Post) else Revision.reply_id
-    revisions = db.session.scalars(select(Revision).where(column == obj.id).order_by(Revision.id))
-    earlier = [Version(r.title, r.body, r.written_at, current=False) for r in revisions]
+    column = _revision_column(obj)
+    revisions = db.session.scalars(
+        select(Revision).where(column == obj.id).order_by(Revision.id)
+    ).all()
+    shown = [r for r in revisions if policies.can_see_revision(viewer, obj, r)]
+    earlier = [
+        Version(r.title, r.body, r.written_at, False, r.before_publication, r.redacted)
+        for r in shown
+    ]
+    # Redacted versions are always the oldest ones: one notice in their place, dated by the
+    # moderator's latest edit. Versions from before publication are simply not there.
+    withheld = [r for r in revisions if r.redacted and r not in shown]
+    if withheld:
+        earlier.insert(0, Version(None, "", withheld[-1].created_at, False, withheld=True))
     current = Version(
         getattr(obj, "title", None),
         obj.body,
