@@ -343,3 +343,28 @@ def test_the_tag_page_offers_editors_the_overview_it_has_or_a_new_one(app, edito
     assert "/editorial/articles/new?tag=azathioprine&amp;kind=comparison" in page
     bare = editor_client.get("/tags/methotrexate").get_data(as_text=True)
     assert "Write an overview" in bare and "Edit the overview" not in bare
+
+
+def test_a_tag_has_one_published_overview(app, editor_client):
+    with app.app_context():
+        aza = make_tag(name="azathioprine", aliases=["Imuran"])
+        first = make_article(title="Azathioprine overview", pinned_to=[aza])
+        first_id, aza_id = first.id, aza.id
+    desk = editor_client.get(f"/editorial/tags/{aza_id}").get_data(as_text=True)
+    assert f'href="/editorial/articles/{first_id}">Edit the overview of azathioprine' in desk
+    assert "Write an overview of azathioprine" not in desk
+    typed = article_form(title="A second overview")
+    html = editor_client.post("/editorial/articles/new", data=typed).get_data(as_text=True)
+    assert "azathioprine already has an overview, “Azathioprine overview”" in html
+    assert 'value="A second overview"' in html  # what was typed comes back
+    assert editor_client.post(
+        "/editorial/articles/new", data={**typed, "status": "draft"}
+    ).status_code == 302  # a draft to work on is fine
+    editor_client.post(f"/editorial/articles/{first_id}", data=article_form(status="draft"))
+    with app.app_context():
+        second = db.session.scalar(
+            db.select(Article).where(Article.title == "A second overview")
+        )
+        second_id = second.id
+    published = editor_client.post(f"/editorial/articles/{second_id}", data=typed)
+    assert published.status_code == 302  # once the first is a draft again

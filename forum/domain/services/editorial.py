@@ -198,7 +198,25 @@ class ArticleDraft:
     note: str = ""  # what changed, for the history
 
 
-def _check(draft: ArticleDraft) -> list[tuple[Tag, int]]:
+def overview_of(tag: Tag, *, other_than: int | None = None) -> Article | None:
+    """The overview that opens `tag`'s page (pinned to it first), published before draft."""
+    query = (
+        select(Article)
+        .join(ArticlePin, ArticlePin.article_id == Article.id)
+        .where(
+            ArticlePin.tag_id == tag.id,
+            ArticlePin.position == OVERVIEW_POSITION,
+            Article.kind == ArticleKind.OVERVIEW,
+        )
+        .order_by(Article.status.desc(), Article.id)
+        .limit(1)
+    )
+    if other_than is not None:
+        query = query.where(Article.id != other_than)
+    return db.session.scalar(query)
+
+
+def _check(draft: ArticleDraft, *, article_id: int | None = None) -> list[tuple[Tag, int]]:
     """Every problem at once (Problems), or the pins as (tag, position)."""
     problems: list[DomainError] = []
     publishing = draft.status is ArticleStatus.PUBLISHED
@@ -237,6 +255,17 @@ def _check(draft: ArticleDraft) -> list[tuple[Tag, int]]:
             else ("every drug it compares")
         )
         problems.append(DomainError(f"Pin it to {what}, so readers find it.", field="pins"))
+    if publishing and draft.kind is ArticleKind.OVERVIEW and pins:
+        tag = pins[0][0]
+        existing = overview_of(tag, other_than=article_id)
+        if existing is not None and existing.status is ArticleStatus.PUBLISHED:
+            problems.append(
+                DomainError(
+                    f"{tag.name} already has an overview, “{existing.title}”: readers should "
+                    "find one. Edit that one, or set it back to draft before publishing this.",
+                    field="pins",
+                )
+            )
     if problems:
         raise Problems(problems)
     return pins
@@ -352,7 +381,7 @@ def edit_article(article: Article, *, actor: User, draft: ArticleDraft) -> Artic
     """Save an edit as a new revision; tag pages that show the article change with it. Raises
     NotAllowed or Problems."""
     require_editor(actor)
-    pins = _check(draft)
+    pins = _check(draft, article_id=article.id)
     pages = _apply(article, draft, pins)
     keep_revision(article, actor, draft.note)
     tag_service.touch(pages)
