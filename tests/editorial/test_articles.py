@@ -357,14 +357,13 @@ def test_a_tag_has_one_published_overview(app, editor_client):
     html = editor_client.post("/editorial/articles/new", data=typed).get_data(as_text=True)
     assert "azathioprine already has an overview, “Azathioprine overview”" in html
     assert 'value="A second overview"' in html  # what was typed comes back
-    assert editor_client.post(
-        "/editorial/articles/new", data={**typed, "status": "draft"}
-    ).status_code == 302  # a draft to work on is fine
+    assert (
+        editor_client.post("/editorial/articles/new", data={**typed, "status": "draft"}).status_code
+        == 302
+    )  # a draft to work on is fine
     editor_client.post(f"/editorial/articles/{first_id}", data=article_form(status="draft"))
     with app.app_context():
-        second = db.session.scalar(
-            db.select(Article).where(Article.title == "A second overview")
-        )
+        second = db.session.scalar(db.select(Article).where(Article.title == "A second overview"))
         second_id = second.id
     published = editor_client.post(f"/editorial/articles/{second_id}", data=typed)
     assert published.status_code == 302  # once the first is a draft again
