@@ -25,3 +25,13 @@ def latest():
     before = Cursor.decode(request.args.get("before"))
     page = posts.latest(before=before, limit=current_app.config["POSTS_PER_PAGE"])
     return render_template("home/latest.html", page=page, first_page=before is None)
+
+
+@bp.get("/guidelines")
+def guidelines():
+    return render_template("home/guidelines.html")
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("home/privacy.html")

@@ -54,3 +54,15 @@ def test_the_home_page_leads_on_to_every_post_newest_first(app, client):
         url = nxt.group(1).replace("&amp;", "&") if nxt else None
         assert "Held one" not in html
     assert seen == [f"{i:02d}" for i in range(14, -1, -1)]
+
+
+def test_guidelines_and_privacy_are_linked_from_every_page_and_from_sign_up(client):
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/guidelines">Community guidelines' in home and 'href="/privacy">Privacy' in home
+    guidelines = client.get("/guidelines").get_data(as_text=True)
+    assert "Share experience, not instructions" in guidelines
+    assert 'href="/account/standing"' in guidelines and 'href="/moderation/log"' in guidelines
+    privacy = client.get("/privacy").get_data(as_text=True)
+    assert "No trackers" in privacy and 'href="/account"' in privacy
+    signup = client.get("/signup").get_data(as_text=True)
+    assert 'href="/guidelines">community guidelines' in signup and 'href="/privacy"' in signup

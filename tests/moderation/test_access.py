@@ -30,6 +30,8 @@ BAD_LINK = dict.fromkeys(ROLES, 400)
 ACCESS = {
     "home.index": PUBLIC,
     "home.latest": PUBLIC,
+    "home.guidelines": PUBLIC,
+    "home.privacy": PUBLIC,
     "tags.index": PUBLIC,
     "tags.show": PUBLIC,
     "tags.suggest": PUBLIC,
