@@ -21,7 +21,7 @@ from forum.accounts.forms import ChangeEmailForm, ChangePasswordForm, EraseForm
 from forum.auth import emails
 from forum.auth.session import stay_logged_in
 from forum.domain.models import User, UserStatus, name_key
-from forum.domain.services import accounts, posts
+from forum.domain.services import accounts, data_export, posts
 from forum.domain.services.posts import Cursor
 from forum.errors import DomainError, NotFound
 from forum.extensions import db, limiter
@@ -88,7 +88,7 @@ def change_email():
 @login_required
 @limiter.limit("10 per hour", key_func=lambda: f"export:{current_user.id}")
 def export():
-    data = accounts.export_data(member())
+    data = data_export.export_data(member())
     body = json.dumps(data, indent=2, ensure_ascii=False)
     return Response(
         body,
@@ -127,10 +127,10 @@ def erase():
 @login_required
 def standing():
     """Every moderation decision about the member's own writing and account."""
-    from forum.domain.services import moderation
+    from forum.domain.services import moderation, moderation_log
 
     entries = moderation.log_entries(subject_user_id=current_user.id, limit=200)
-    return render_template("accounts/standing.html", entries=entries)
+    return render_template("accounts/standing.html", lines=moderation_log.for_member(entries))
 
 
 @bp.get("/members/<pseudonym>")

@@ -108,3 +108,37 @@ def test_erasure_removes_personal_data_from_pages(app, client, choice):
         with app.app_context():
             assert db.session.scalar(db.select(Post.body).where(Post.title == "[removed]")) == ""
             assert db.session.scalar(db.select(Reply.body).where(Reply.post_id == other.id)) == ""
+
+
+def test_export_holds_follows_settings_notifications_reports_and_decisions(app, client):
+    from forum.domain.models import FlagReason, FollowMode, TagFollow, utcnow
+    from forum.domain.services import moderation, notifications
+    from tests.factories import make_tag
+
+    with app.app_context():
+        member = make_user(email="me@example.test", pseudonym="exporter")
+        mod = make_user(pseudonym="mod_mo", role="moderator")
+        tag = make_tag(name="azathioprine")
+        db.session.add(
+            TagFollow(user_id=member.id, tag_id=tag.id, mode=FollowMode.NOTIFY, created_at=utcnow())
+        )
+        mine = make_post(author=member, title="Mine", tags=[tag])
+        notifications.fan_out_reply(make_reply(mine, author=make_user(), body="Hello").id)
+        theirs = make_post(author=make_user(), title="Theirs", tags=[tag])
+        moderation.flag(theirs, flagger=member, reason=FlagReason.SPAM, details="an advert")
+        moderation.set_locked(mine, actor=mod, locked=True, reason="Going in circles")
+        member.digest_frequency = "daily"
+        db.session.commit()
+    login(client, "me@example.test")
+    data = json.loads(client.get("/account/export").get_data(as_text=True))
+    assert data["email_settings"] == {"digest": "daily", "notification_emails": False}
+    assert data["following"] == [
+        {"tag": "azathioprine", "how": "notify", "since": data["following"][0]["since"]}
+    ]
+    assert {n["kind"] for n in data["notifications"]} >= {"reply_to_my_post"}
+    [report] = data["reports_you_made"]
+    assert report["reason"] == "spam" and report["details"] == "an advert"
+    assert any(
+        d["action"] == "lock" and d["reason"] == "Going in circles"
+        for d in data["moderation_decisions_about_you"]
+    )
