@@ -283,3 +283,12 @@ def test_search_queries_are_bounded(app, client, count_queries, world):
     assert len(titles(html)) == 20
     assert many.count == few.count <= 10, many.statements
     _ = posts  # the module whose render_into keeps documents in step
+
+
+def test_a_query_of_exclusions_only_or_dates_the_wrong_way_round_say_why(client, world):
+    html = client.get("/search", query_string={"q": "-liver"}).get_data(as_text=True)
+    assert "only leaves results out: add at least one word to look for" in html
+    html = client.get(
+        "/search", query_string={"q": "tired", "from": "2026-05-01", "to": "2026-01-01"}
+    ).get_data(as_text=True)
+    assert "the “from” date is after the “until” date" in html
