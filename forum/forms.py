@@ -30,6 +30,15 @@ class AppForm(FlaskForm):
         else:
             self.form_errors_extra.append(err.message)
 
+    def show_also(self, problems: list[DomainError]) -> None:
+        """What a service finds although the form's own checks stopped the request, so every
+        problem shows at once; a field that already says what is wrong keeps its one message
+        (an empty password is "Choose a password", not also "too short")."""
+        for problem in problems:
+            field = getattr(self, problem.field, None) if problem.field else None
+            if not getattr(field, "errors", None):
+                self.show(problem)
+
     @property
     def all_errors(self) -> list[tuple[str | None, str]]:
         """(field id or None, message) for the summary at the top of the form."""

@@ -48,12 +48,6 @@ def user_text_lead(value, min_heading: int = 3) -> tuple[Markup, bool]:
     return lead(value, min_heading=min_heading, wiki=tag_service.wiki_resolver())
 
 
-def _public_reason(entry) -> str:
-    from forum.domain.services.moderation import public_reason
-
-    return public_reason(entry)
-
-
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     word = singular if count == 1 else (plural_form or singular + "s")
     return f"{count:,} {word}"
@@ -78,7 +72,6 @@ def init_app(app: Flask) -> None:
         is_editor=policies.is_editor,
         is_admin=policies.is_admin,
         can_flag=policies.can_flag,
-        public_reason=_public_reason,
         can_post=policies.can_post,
         why_cannot_post=policies.why_cannot_post,
         can_reply=policies.can_reply,

@@ -90,6 +90,8 @@ def signup():
                 emails.send_already_registered(result.existing)
             session["signup_email"] = form.email.data.strip().lower()
             return redirect(url_for("auth.check_email"))
+    elif form.is_submitted():  # the email's shape stopped it: say what else is wrong, too
+        form.show_also(accounts.sign_up_problems(form.to_draft()))
     return render_template("auth/signup.html", form=form, warning=warning)
 
 

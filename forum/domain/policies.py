@@ -17,6 +17,7 @@ from forum.domain.models import (
     PostStatus,
     Reply,
     Revision,
+    RuleCategory,
     UserRole,
     UserStatus,
     utcnow,
@@ -27,6 +28,9 @@ STAFF_MODERATION = (UserRole.MODERATOR, UserRole.ADMIN)
 STAFF_EDITORIAL = (UserRole.EDITOR, UserRole.ADMIN)
 # Long enough to see a spammer's pattern, short enough not to hold back a real member for long.
 NEW_MEMBER_PERIOD = timedelta(days=7)
+# Screening rules that say something about the writer: that they may be in crisis, or that they
+# shared someone's details. Only moderators see these rules named.
+PRIVATE_RULE_CATEGORIES = frozenset({RuleCategory.CRISIS, RuleCategory.PERSONAL_INFO})
 
 
 def require(allowed: bool, message: str = "You don’t have permission to do that.") -> None:
@@ -119,6 +123,12 @@ def can_edit_articles(viewer) -> bool:
 def can_curate_tags(viewer) -> bool:
     """Editors and admins create, rename, merge and relate tags and curate their aliases."""
     return is_editor(viewer)
+
+
+def is_public_rule(category: RuleCategory | None) -> bool:
+    """Whether the public moderation log may name a screening rule of `category`. None is a code
+    no rule has any more (renamed), so nobody can tell what it said: it is not named either."""
+    return category is not None and category not in PRIVATE_RULE_CATEGORIES
 
 
 # --- writing -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ Emails for now; in-app notifications use the same calls. Nothing is sent to eras
 
 from __future__ import annotations
 
+from flask import get_template_attribute
 from sqlalchemy import select
 
 from forum import mail
@@ -26,11 +27,16 @@ _PHRASES = {
 }
 
 
+def _noun(target: Post | Reply) -> str:
+    if isinstance(target, Post):
+        return target.kind.value
+    return "comment" if target.post.kind.value == "story" else "reply"
+
+
 def _what(target: Post | Reply) -> tuple[str, Post]:
     if isinstance(target, Post):
-        return f"Your {target.kind.value} “{target.title}”", target
-    noun = "comment" if target.post.kind.value == "story" else "reply"
-    return f"Your {noun} on “{target.post.title}”", target.post
+        return f"Your {_noun(target)} “{target.title}”", target
+    return f"Your {_noun(target)} on “{target.post.title}”", target.post
 
 
 def _mailable(user: User | None) -> bool:
@@ -44,6 +50,9 @@ def tell_author(outcome: Outcome) -> None:
     if author is None or outcome.action not in _PHRASES or author.status is UserStatus.ERASED:
         return
     what, post = _what(target)
+    if outcome.crisis and outcome.action in _NOT_PUBLISHED:
+        _tell_kindly(outcome, post)
+        return
     message = f"{what} {_PHRASES[outcome.action]}" + (
         f": {outcome.reason}" if outcome.reason else "."
     )
@@ -67,6 +76,39 @@ def tell_author(outcome: Outcome) -> None:
         link=mail.external_url("posts.show", post_id=post.id, slug=post.slug),
         standing=mail.external_url("accounts.standing"),
     )
+
+
+# Outcomes that keep someone's words from readers: when the writer may be in crisis, these are
+# told with care and the crisis resources, never as a bare refusal.
+_NOT_PUBLISHED = (ModAction.REJECT, ModAction.REMOVE)
+
+
+def _tell_kindly(outcome: Outcome, post: Post) -> None:
+    """Short and warm, with the help lines first and the moderator's note last: the in-app
+    notice is cut at 600 characters, and the email carries the note in full. Neither subject
+    nor notice says why it was held."""
+    target, author = outcome.target, outcome.target.author
+    yours = f"your {_noun(target)}"
+    help_now = get_template_attribute("_macros/safety.html", "crisis_resources_text")(short=True)
+    note = f" A note from the moderator: {outcome.reason}" if outcome.reason else ""
+    notifications.moderation_notice(
+        author,
+        post_id=post.id,
+        reply_id=target.id if isinstance(target, Reply) else None,
+        message=f"We didn’t publish {yours}, but we read it, and we care about how you are. "
+        f"{help_now}{note}",
+    )
+    if _mailable(author):
+        what, _ = _what(target)
+        mail.send(
+            author.email,
+            f"About {yours} on Cohort",
+            "moderation_care",
+            user=author,
+            what=what[0].lower() + what[1:],
+            reason=outcome.reason,
+            link=mail.external_url("posts.show", post_id=post.id, slug=post.slug),
+        )
 
 
 def tell_moderators(item: ReviewItem) -> None:

@@ -5,21 +5,30 @@ and these are for everyone (the log) or every verified member (reporting)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
+from forum.domain import policies
 from forum.domain.models import FlagReason, ModAction, Post, Reply
-from forum.domain.services import moderation, posts
+from forum.domain.services import moderation, moderation_log, posts, reports
 from forum.errors import DomainError
 from forum.extensions import limiter
 from forum.http import db_id
 from forum.moderation import notify
 from forum.moderation.forms import FlagForm
+from forum.text import excerpt
 
 bp = Blueprint("transparency", __name__)
 
 # What the public log shows of each action: the kind of target, never who or what it said.
 PUBLIC_ACTIONS = [a for a in ModAction if a not in (ModAction.CHANGE_SETTING,)]
+# How much of the writing the report page quotes: enough to tell it is the right one, short
+# enough that the form still starts on a phone's first screen.
+REPORT_QUOTE_LENGTH = 280
+# Session key: what this reader reported a moment ago ("reply-153"), so the post page thanks
+# them beside it, once, where the redirect lands (a flash sits at the top, out of view).
+JUST_REPORTED = "just_reported"
 
 
 @bp.get("/moderation/log")
@@ -32,9 +41,9 @@ def log():
     entries = moderation.log_entries(
         action=chosen, before_id=request.args.get("before", type=db_id), limit=50
     )
-    entries = [e for e in entries if e.action in PUBLIC_ACTIONS]
+    lines = moderation_log.for_public([e for e in entries if e.action in PUBLIC_ACTIONS])
     return render_template(
-        "moderation/public_log.html", entries=entries, chosen=chosen, actions=PUBLIC_ACTIONS
+        "moderation/public_log.html", lines=lines, chosen=chosen, actions=PUBLIC_ACTIONS
     )
 
 
@@ -50,6 +59,7 @@ def _target(kind: str, target_id: int) -> Post | Reply:
 def report(kind: str, target_id: int):
     target = _target(kind, target_id)
     post = target if isinstance(target, Post) else target.post
+    already = reports.own_report(current_user, target)  # then a calm note, not the form
     form = FlagForm()
     if form.validate_on_submit():
         try:
@@ -62,15 +72,33 @@ def report(kind: str, target_id: int):
         except DomainError as err:
             form.show(err)
         else:
-            item = moderation.hold_notice(target)
-            if item is not None and item.urgent:
-                notify.tell_moderators(item)
-            flash(
-                "Thank you. A moderator will look at it."
-                + (" It is hidden until they have." if result.hidden else "")
-            )
-            anchor = None if isinstance(target, Post) else f"reply-{target.id}"
-            return redirect(url_for("posts.show", post_id=post.id, slug=post.slug, _anchor=anchor))
-    return render_template("moderation/report.html", form=form, target=target, post=post), (
-        400 if form.is_submitted() else 200
+            return _thank(target, post, result)
+    quote = excerpt(target.body, REPORT_QUOTE_LENGTH)
+    page = render_template(
+        "moderation/report.html", form=form, target=target, post=post, quote=quote, already=already
     )
+    return page, (400 if form.is_submitted() and already is None else 200)
+
+
+def report_key(target: Post | Reply) -> str:
+    return f"post-{target.id}" if isinstance(target, Post) else f"reply-{target.id}"
+
+
+def just_reported() -> str | None:
+    """The report_key of what this reader reported a moment ago; once."""
+    return session.pop(JUST_REPORTED, None)
+
+
+def _thank(target: Post | Reply, post: Post, result: moderation.FlagResult) -> Response:
+    """Thanks where the reader lands: beside what they reported (a second report too), or at
+    the top of the page when their report hid it from them."""
+    if not result.already and (item := moderation.hold_notice(target)) and item.urgent:
+        notify.tell_moderators(item)
+    if not result.hidden:
+        key = session[JUST_REPORTED] = report_key(target)
+        anchor = f"reported-{key}"
+        return redirect(url_for("posts.show", post_id=post.id, slug=post.slug, _anchor=anchor))
+    flash("Thank you. A moderator will look at it. It is hidden until they have.")
+    if not policies.can_see_post(current_user, post):
+        return redirect(url_for("home.index"))  # the post's own page is a 404 for them now
+    return redirect(url_for("posts.show", post_id=post.id, slug=post.slug))

@@ -19,7 +19,7 @@ from forum.domain.models import (
     UserRole,
     name_key,
 )
-from forum.domain.services import moderation, posts
+from forum.domain.services import moderation, moderation_log, posts
 from forum.domain.services.screening import active_rules
 from forum.errors import Conflict, DomainError, NotAllowed
 from forum.extensions import db, login_manager
@@ -355,7 +355,9 @@ def _member_page(member: User, *, suspend_form=None, reason_form=None, role_form
         "moderation/member.html",
         member=member,
         history=moderation._histories({member.id}).get(member.id),
-        actions=moderation.log_entries(subject_user_id=member.id, limit=100),
+        actions=moderation_log.for_staff(
+            moderation.log_entries(subject_user_id=member.id, limit=100)
+        ),
         suspend_form=suspend_form or SuspendForm(),
         reason_form=reason_form or ReasonForm(),
         role_form=role_form or RoleForm(role=member.role.value),
@@ -423,7 +425,10 @@ def actions():
         before_id=request.args.get("before", type=db_id),
     )
     return render_template(
-        "moderation/actions.html", entries=entries, chosen=chosen, actions=list(ModAction)
+        "moderation/actions.html",
+        lines=moderation_log.for_staff(entries),
+        chosen=chosen,
+        actions=list(ModAction),
     )
 
 

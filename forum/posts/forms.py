@@ -140,7 +140,7 @@ class _PostFields(AppForm):
         save_draft = getattr(self, "save_draft", None)
         return "draft" if save_draft is not None and save_draft.data else "publish"
 
-    def _draft(self, kind: PostKind) -> PostDraft:
+    def _draft(self, kind: PostKind | None) -> PostDraft:
         status = self.experience_status.data
         return PostDraft(
             kind=kind,
@@ -188,13 +188,13 @@ class PostForm(_PostFields):
         return int(self.draft_id.data) if self.draft_id.data else None
 
     def to_draft(self) -> PostDraft:
-        # An unfinished draft may not have a kind yet: it opens as a story.
-        kind = PostKind(self.kind.data) if self.kind.data in KIND_VALUES else PostKind.STORY
+        # An unfinished draft may not have a kind yet, and keeps it unchosen.
+        kind = PostKind(self.kind.data) if self.kind.data in KIND_VALUES else None
         return self._draft(kind)
 
     def prefill(self, source: Post | Draft) -> None:
         super().prefill(source)
-        self.kind.data = source.kind.value
+        self.kind.data = source.kind.value if source.kind else None
         self.draft_id.data = str(source.id) if isinstance(source, Draft) else ""
 
 

@@ -15,18 +15,26 @@ from flask import (
 from flask_login import current_user, login_required
 
 from forum.domain import policies
-from forum.domain.models import Post, PostStatus
-from forum.domain.services import drafts, moderation, posts
+from forum.domain.models import Post, PostStatus, ReviewItem
+from forum.domain.services import drafts, moderation, posts, reports
 from forum.errors import DomainError
 from forum.extensions import limiter
 from forum.forms import EmptyForm
 from forum.http import db_id
 from forum.moderation import notify
+from forum.moderation.public import just_reported
 from forum.posts import limits
-from forum.posts.forms import AutosaveForm, PostEditForm, PostForm, ReplyForm
+from forum.posts.forms import AutosaveForm, PostEditForm, PostForm, ReplyForm, split_tags
 from forum.templating import isodate
+from forum.text import excerpt
 
 bp = Blueprint("posts", __name__)
+
+DRAFT_EXCERPT_LENGTH = 200  # enough of an untitled draft to recognise it before deleting it
+
+# The crisis resources box (templates/_macros/safety.html): where a member goes after writing
+# words that were held because they may be in crisis.
+CRISIS_HELP = "crisis-help"
 
 
 def _post_url(post: Post, **anchor) -> str:
@@ -72,13 +80,22 @@ def new():
                 post = posts.create_post(
                     current_user, form.to_draft(), saved_draft_id=form.saved_draft_id
                 )
-                notify.after_submission(post)
+                held = notify.after_submission(post)
                 flash(_published_message(post))
-                return redirect(_post_url(post))
+                return redirect(_post_url(post, _anchor=_crisis_anchor(held)))
             preview = _preview_or_save(form)
         except DomainError as err:
             form.show(err)
+    elif form.is_submitted():
+        _show_tag_problems(form)
     return render_template("posts/compose.html", form=form, preview=preview, blocked=None)
+
+
+def _show_tag_problems(form: PostForm | PostEditForm) -> None:
+    """The form's own checks (title, kind...) stopped the request before the service: name
+    the tag problems too, so every problem shows at once. A draft's tags wait for publishing."""
+    if form.intent != "draft":
+        form.show_also(posts.check_post_tags(split_tags(form.tags.data))[1])
 
 
 def _preview_or_save(form: PostForm) -> posts.PostPreview | None:
@@ -117,18 +134,21 @@ def autosave():
 @bp.get("/drafts", endpoint="drafts")
 @login_required
 def drafts_list():
-    return render_template(
-        "posts/drafts.html", drafts=drafts.list_drafts(current_user), form=EmptyForm()
-    )
+    return render_template("posts/drafts.html", drafts=drafts.list_drafts(current_user))
 
 
-@bp.post("/drafts/<int:draft_id>/delete")
+@bp.route("/drafts/<int:draft_id>/delete", methods=("GET", "POST"))
 @login_required
 def delete_draft(draft_id: int):
-    if EmptyForm().validate_on_submit():
-        drafts.delete_draft(current_user, draft_id)
+    """Asks first (a page, so it works without JavaScript): a deleted draft is gone for good."""
+    draft = drafts.get_own_or_404(current_user, draft_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        drafts.delete_draft(current_user, draft.id)
         flash("Your draft is deleted.")
-    return redirect(url_for("posts.drafts"))
+        return redirect(url_for("posts.drafts"))
+    start = excerpt(draft.body, DRAFT_EXCERPT_LENGTH)
+    return render_template("posts/confirm_delete_draft.html", form=form, draft=draft, start=start)
 
 
 @bp.get("/posts/<int:post_id>", defaults={"slug": None})
@@ -149,13 +169,17 @@ def _post_page(post: Post, reply_form: ReplyForm, *, after: int | None = None) -
     replies = posts.replies_page(
         post, viewer=current_user, after=after, limit=current_app.config["REPLIES_PER_PAGE"]
     )
+    hold = moderation.hold_notice(post) if post.status is PostStatus.PENDING else None
     return render_template(
         "posts/show.html",
         post=post,
         tags=posts.sorted_tags(post.tags),
         replies=replies,
         reply_form=reply_form,
-        hold=moderation.hold_notice(post) if post.status is PostStatus.PENDING else None,
+        reported=reports.reported_on_page(current_user, post),
+        just_reported=just_reported(),
+        hold=hold,
+        crisis=moderation.is_crisis(hold),
     )
 
 
@@ -171,19 +195,28 @@ def reply(post_id: int):
         except DomainError as err:
             form.show(err)
         else:
-            _after_hold(notify.after_submission(new_reply))
+            anchor = _after_hold(notify.after_submission(new_reply), f"reply-{new_reply.id}")
             noun = _noun(post)
             flash(f"Your {noun} is posted." if new_reply.is_published else _held(noun))
-            return redirect(_post_url(post, _anchor=f"reply-{new_reply.id}"))
+            return redirect(_post_url(post, _anchor=anchor))
     # Never send the member away from what they typed: the page comes back with it.
     return _post_page(post, form)
 
 
-def _after_hold(item) -> None:
-    """A held reply has no page of its own: when the hold is urgent (crisis language), the
-    crisis resources come with the message on the post page."""
-    if item is not None and item.urgent and "crisis." in item.rule_codes:
-        flash("crisis", "crisis")
+def _crisis_anchor(item: ReviewItem | None) -> str | None:
+    """A held post shows the crisis resources on its own page: go straight to them."""
+    return CRISIS_HELP if moderation.is_crisis(item) else None
+
+
+def _after_hold(item: ReviewItem | None, anchor: str) -> str:
+    """Where to send a member after their reply is saved: to it, or when it was held because
+    they may be in crisis, to the crisis resources. A held reply has no page of its own, so they
+    come as the first message on the post page, and the browser goes to them, not to the reply
+    far below (thousands of pixels on a phone)."""
+    if not moderation.is_crisis(item):
+        return anchor
+    flash("crisis", "crisis")
+    return CRISIS_HELP
 
 
 def _held(noun: str) -> str:
@@ -212,11 +245,13 @@ def edit(post_id: int):
                     form.show(problem)
             else:
                 posts.edit_post(post, actor=current_user, draft=form.to_draft(post.kind))
-                notify.after_submission(post)
+                held = notify.after_submission(post)
                 flash("Your changes are saved.")
-                return redirect(_post_url(post))
+                return redirect(_post_url(post, _anchor=_crisis_anchor(held)))
         except DomainError as err:
             form.show(err)
+    else:
+        _show_tag_problems(form)
     return render_template("posts/edit.html", form=form, post=post, reply=None, preview=preview)
 
 
@@ -232,9 +267,9 @@ def edit_reply(reply_id: int):
         except DomainError as err:
             form.show(err)
         else:
-            _after_hold(notify.after_submission(reply))
+            anchor = _after_hold(notify.after_submission(reply), f"reply-{reply.id}")
             flash("Your changes are saved.")
-            return redirect(_post_url(reply.post, _anchor=f"reply-{reply.id}"))
+            return redirect(_post_url(reply.post, _anchor=anchor))
     return render_template("posts/edit.html", form=form, post=reply.post, reply=reply, preview=None)
 
 

@@ -53,6 +53,6 @@ def test_standing_queries_do_not_grow_with_decisions(app, client, bounded_page):
     html = bounded_page(
         client, "/account/standing", grow=lambda: _decisions(member_id, 30), at_most=3
     )
-    assert html.count("<tr>") == 1 + 2 * 31 + 2 * 2  # the header, then each decision
+    assert html.count('<tr role="row">') == 1 + 2 * 31 + 2 * 2  # the header, then each decision
     assert "Removed because 29" in html and "Locked because 29" in html
     assert html.count(">your post</a>") >= 45

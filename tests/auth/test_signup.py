@@ -223,3 +223,27 @@ def test_every_problem_is_reported_at_once(app, client):
     assert "There are 3 problems" in html
     for field in ("password", "age_confirmed", "health_consent"):
         assert f'id="{field}-error"' in html
+
+
+def test_every_problem_shows_at_once_even_with_a_bad_email(app, client):
+    """The QA pass's input: the form's own check (the email) used to stop everything else."""
+    with app.app_context():
+        make_user(pseudonym="river_stone")
+    response = sign_up(
+        client, email="not-an-email", password="short", age_confirmed=None, health_consent=None
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "There are 5 problems" in html
+    for field in ("email", "pseudonym", "password", "age_confirmed", "health_consent"):
+        assert f'id="{field}-error"' in html
+    assert "That pseudonym is taken" in html
+    assert "at least 10 characters" in html
+    assert 'value="not-an-email"' in html and 'value="river_stone"' in html
+    assert the_user(app, "not-an-email") is None
+
+
+def test_an_empty_field_gets_one_message_not_two(app, client):
+    html = sign_up(client, password="", pseudonym="").get_data(as_text=True)
+    assert "Choose a password." in html and "at least 10 characters" not in html
+    assert "Choose a pseudonym." in html and "Use between" not in html

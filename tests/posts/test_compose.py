@@ -311,3 +311,39 @@ def test_established_members_have_a_higher_limit(app, client, tags):
     for i in range(5):
         assert client.post("/posts/new", data={**STORY, "title": f"Post {i}"}).status_code == 302
     assert len(posts_in_db(app)) == 5
+
+
+def test_every_problem_shows_at_once_with_the_unknown_tag(app, client, tags):
+    """Form checks (title, kind) and tag checks together, not one round after another."""
+    signed_in(app, client)
+    data = {"title": "", "body": "Typed with care.", "tags": "Zorblax", "publish": "y"}
+    response = client.post("/posts/new", data=data)
+    assert response.status_code == 200
+    html = main_of(response.get_data(as_text=True))
+    kind = re.search(
+        r'<fieldset class="field field-has-error" id="kind">(.*?)</fieldset>', html, re.S
+    )
+    assert "Choose a story or a thread." in kind[1]
+    assert "Give it a title." in re.search(r'id="title-error">(.*?)</p>', html, re.S)[1]
+    tag_errors = re.search(r'id="tags-error">(.*?)</p>', html, re.S)[1]
+    assert "“Zorblax”" in tag_errors
+    assert "There are 3 problems" in html
+    assert "Typed with care." in html and 'value="Zorblax"' in html
+    assert posts_in_db(app) == []
+
+
+def test_tag_problems_show_together(app, client, tags):
+    """An unknown name and no drug or condition among the rest: both said the first time."""
+    signed_in(app, client)
+    response = client.post("/posts/new", data={**STORY, "tags": "Zorblax, Insurance"})
+    html = main_of(response.get_data(as_text=True))
+    assert "“Zorblax”" in html
+    assert "Add at least one drug or condition" in html
+    assert posts_in_db(app) == []
+
+
+def test_a_preview_with_a_missing_kind_also_names_unknown_tags(app, client, tags):
+    signed_in(app, client)
+    data = {"title": "T", "body": "B", "tags": "Zorblax", "preview": "y"}
+    html = main_of(client.post("/posts/new", data=data).get_data(as_text=True))
+    assert "Choose a story or a thread." in html and "“Zorblax”" in html

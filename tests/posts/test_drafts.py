@@ -64,7 +64,7 @@ def test_an_unfinished_draft_needs_no_kind_title_or_tags(app, client):
     response = client.post("/posts/new", data={"body": "Just a start", "save_draft": "y"})
     assert "Your draft is saved." in response.get_data(as_text=True)
     (draft,) = drafts_in_db(app)
-    assert draft.kind.value == "story" and draft.title == "" and draft.body == "Just a start"
+    assert draft.kind is None and draft.title == "" and draft.body == "Just a start"
 
 
 def test_an_empty_draft_is_not_saved(app, client):
@@ -201,5 +201,68 @@ def test_autosave_needs_the_csrf_header_when_csrf_is_on(app):
     assert saved.status_code == 200
     with csrf_app.app_context():
         assert db.session.scalar(select(Draft.title)) == "Protected"
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_draft_without_a_kind_stays_unchosen(app, client):
+    signed_in(app, client)
+    client.post("/posts/new", data={"title": "Not sure yet", "save_draft": "y"})
+    (draft,) = drafts_in_db(app)
+    assert draft.kind is None
+    listing = client.get("/drafts").get_data(as_text=True)
+    start = listing.index("Not sure yet")
+    card = listing[start : listing.index("</li>", start)]
+    assert "Draft ·" in card and "Story" not in card
+    html = client.get(f"/posts/new?draft={draft.id}").get_data(as_text=True)
+    assert 'checked id="kind-' not in html  # still theirs to choose
+    # Autosave keeps it unchosen too, and choosing later sticks.
+    client.post("/drafts/autosave", json={"title": "Still unsure", "draft_id": str(draft.id)})
+    assert drafts_in_db(app)[0].kind is None
+    save(client, draft_id=str(draft.id), kind="story")
+    assert drafts_in_db(app)[0].kind.value == "story"
+
+
+def test_deleting_a_draft_asks_first_without_javascript(app, client):
+    signed_in(app, client)
+    save(client)
+    (draft,) = drafts_in_db(app)
+    listing = client.get("/drafts").get_data(as_text=True)
+    assert f'href="/drafts/{draft.id}/delete"' in listing  # a link to a question, not a button
+    assert f'action="/drafts/{draft.id}/delete"' not in listing
+    page = client.get(f"/drafts/{draft.id}/delete")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Delete this draft?" in html and "Half a thought" in html
+    assert 'method="post"' in html and "Yes, delete it" in html
+    assert 'href="/drafts"' in html  # "No, keep it"
+    assert len(drafts_in_db(app)) == 1  # asking deletes nothing
+    assert client.post(f"/drafts/{draft.id}/delete").status_code == 302
+    assert drafts_in_db(app) == []
+
+
+def test_the_draft_delete_question_is_private_and_needs_the_csrf_token(app):
+    csrf_app = create_app(
+        {**base_config(app.config["SQLALCHEMY_DATABASE_URI"]), "WTF_CSRF_ENABLED": True}
+    )
+    with csrf_app.app_context():
+        owner = make_user()
+        email = owner.email
+        draft = Draft(author=owner, title="Mine", body="")
+        db.session.add(draft)
+        db.session.commit()
+        draft_id = draft.id
+    client = csrf_app.test_client()
+    login_page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+    client.post("/login", data={"email": email, "password": DEFAULT_PASSWORD, "csrf_token": token})
+    question = client.get(f"/drafts/{draft_id}/delete").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', question).group(1)
+    assert client.post(f"/drafts/{draft_id}/delete").status_code == 400
+    with csrf_app.app_context():
+        assert db.session.get(Draft, draft_id) is not None
+    assert client.post(f"/drafts/{draft_id}/delete", data={"csrf_token": token}).status_code == 302
+    with csrf_app.app_context():
+        assert db.session.get(Draft, draft_id) is None
         db.session.remove()
         db.engine.dispose()

@@ -268,3 +268,14 @@ def test_deleting_a_reply_drops_the_count_and_leaves_a_note(app, client, own_pos
     theirs = app.test_client().get(url).get_data(as_text=True)
     assert "A comment was removed." in theirs and "A note from me." not in theirs
     assert "Someone else" in theirs
+
+
+def test_an_edit_names_every_problem_at_once(app, client, own_post):
+    post_id, _ = own_post
+    data = {**EDIT, "title": "", "tags": "azathioprine, Zorblax"}
+    response = client.post(f"/posts/{post_id}/edit", data=data)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Give it a title." in html and "“Zorblax”" in html
+    assert "There are 2 problems" in html
+    assert load(app, Post, post_id).title == "First weeks"

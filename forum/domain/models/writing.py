@@ -57,7 +57,7 @@ class Draft(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[PostKind]
+    kind: Mapped[PostKind | None]  # None: story or thread not chosen yet
     title: Mapped[str] = mapped_column(String(MAX_TITLE_LENGTH), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     tag_names: Mapped[str] = mapped_column(String(500), default="")

@@ -115,13 +115,14 @@ class SignUpResult:
     existing: User | None = None
 
 
-def sign_up(draft: SignUp) -> SignUpResult:
-    """Create an unverified member. Raises DomainError (on a field) or PseudonymWarning.
+def sign_up_problems(draft: SignUp) -> list[DomainError]:
+    """Everything sign_up would refuse, each on its field, for a form whose own checks (the
+    email's shape) failed: the person fixes it all in one go. Saves nothing."""
+    return _checked(draft)[1]
 
-    An email that already has an account is *not* reported on the page (that would tell anyone
-    who is a member), nor by the time taken; the caller emails that address instead and shows
-    the same next step. Another member's pending (unconfirmed) move to the address reserves
-    nothing: that change is refused if they confirm it later."""
+
+def _checked(draft: SignUp) -> tuple[str, list[DomainError]]:
+    """The pseudonym with spaces tidied, and every problem with the sign-up."""
     email = normalize_email(draft.email)
     problems: list[DomainError] = []
     pseudonym = draft.pseudonym
@@ -147,6 +148,19 @@ def sign_up(draft: SignUp) -> SignUpResult:
                 field="health_consent",
             )
         )
+    return pseudonym, problems
+
+
+def sign_up(draft: SignUp) -> SignUpResult:
+    """Create an unverified member. Raises Problems (every problem, each on its field),
+    PseudonymWarning, or DomainError (a race for the pseudonym).
+
+    An email that already has an account is *not* reported on the page (that would tell anyone
+    who is a member), nor by the time taken; the caller emails that address instead and shows
+    the same next step. Another member's pending (unconfirmed) move to the address reserves
+    nothing: that change is refused if they confirm it later."""
+    email = normalize_email(draft.email)
+    pseudonym, problems = _checked(draft)
     if problems:
         raise Problems(problems)
     warning = credentials.pseudonym_warning(pseudonym)

@@ -102,7 +102,7 @@ def export_data(user: User) -> dict:
         ],
         "drafts": [
             {
-                "kind": d.kind.value,
+                "kind": d.kind.value if d.kind else None,  # not chosen yet
                 "title": d.title,
                 "body": d.body,
                 "tags": d.tag_names,

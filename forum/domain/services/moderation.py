@@ -1,5 +1,5 @@
 """Moderation: where new writing goes, the review queue, flags, actions on content and people,
-and the append-only log.
+and the append-only log (how each reader may read it is moderation_log's).
 
 `decide()` is the one place that chooses, for every new post, reply and edit, whether it is
 published at once or held: members' first contributions are held (a site setting, 3 by default),
@@ -10,7 +10,6 @@ handling a review item is a conditional UPDATE, so two moderators never act twic
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -42,7 +41,7 @@ from forum.domain.models import (
     UserStatus,
     utcnow,
 )
-from forum.domain.services import screening
+from forum.domain.services import reports, screening
 from forum.domain.services import tags as tag_service
 from forum.errors import Conflict, DomainError, NotAllowed, NotFound
 from forum.extensions import db
@@ -221,6 +220,23 @@ def record(obj: Post | Reply, decision: Decision, *, waiting: bool = False) -> N
 def hold_notice(obj: Post | Reply) -> ReviewItem | None:
     """The open review item of a held post or reply, for "waiting for review" in plain words."""
     return _open_item(obj)
+
+
+def is_crisis(item: ReviewItem | None) -> bool:
+    """Held because its writer may be in crisis: a crisis rule matched, or a reader reported it
+    as such. The writer is shown the crisis resources then, and told any outcome kindly."""
+    if item is None:
+        return False
+    codes = screening.split_codes(item.rule_codes)
+    if RuleCategory.CRISIS in screening.rule_categories(codes).values():
+        return True
+    if not item.flagged:
+        return False
+    column = Flag.post_id if item.post_id else Flag.reply_id
+    crisis_flag = select(Flag.id).where(
+        column == (item.post_id or item.reply_id), Flag.reason == FlagReason.CRISIS
+    )
+    return db.session.scalar(crisis_flag.limit(1)) is not None
 
 
 # --- the log ------------------------------------------------------------------------------------
@@ -463,6 +479,7 @@ class Outcome:
     target: Post | Reply
     action: ModAction
     reason: str
+    crisis: bool = False  # its writer may be in crisis (is_crisis): tell them kindly, with help
 
 
 def approve(
@@ -515,12 +532,13 @@ def reject(item_id: int, *, actor: User, reason: str) -> Outcome:
     reason = _require_reason(actor, target, reason)
     item = _claim(item_id, actor, "rejected")
     target = item.post or item.reply
+    crisis = is_crisis(item)
     _unpublish(target, PostStatus.REJECTED)
     target.removal_reason = reason
     _resolve_flags(target, FlagOutcome.AGREED)
     _log(actor, ModAction.REJECT, target=target, reason=reason, rule_code=item.rule_codes)
     db.session.commit()
-    return Outcome(target, ModAction.REJECT, reason)
+    return Outcome(target, ModAction.REJECT, reason, crisis=crisis)
 
 
 def remove_item(item_id: int, *, actor: User, reason: str) -> Outcome:
@@ -529,7 +547,9 @@ def remove_item(item_id: int, *, actor: User, reason: str) -> Outcome:
     target = (item.post or item.reply) if item else None
     reason = _require_reason(actor, target, reason)
     item = _claim(item_id, actor, "removed")
-    return _remove(item.post or item.reply, actor, reason, rule_code=item.rule_codes)
+    return _remove(
+        item.post or item.reply, actor, reason, rule_code=item.rule_codes, crisis=is_crisis(item)
+    )
 
 
 def ignore_flags(item_id: int, *, actor: User, reason: str = "") -> Outcome:
@@ -545,7 +565,9 @@ def ignore_flags(item_id: int, *, actor: User, reason: str = "") -> Outcome:
     return Outcome(target, ModAction.DISAGREE_FLAGS, reason)
 
 
-def _remove(target: Post | Reply, actor: User, reason: str, *, rule_code: str = "") -> Outcome:
+def _remove(
+    target: Post | Reply, actor: User, reason: str, *, rule_code: str = "", crisis: bool = False
+) -> Outcome:
     _unpublish(target, PostStatus.REMOVED)
     target.removed_at = utcnow()
     target.removed_by_id = actor.id
@@ -554,7 +576,7 @@ def _remove(target: Post | Reply, actor: User, reason: str, *, rule_code: str = 
     _close_items(target, actor, "removed")
     _log(actor, ModAction.REMOVE, target=target, reason=reason, rule_code=rule_code)
     db.session.commit()
-    return Outcome(target, ModAction.REMOVE, reason)
+    return Outcome(target, ModAction.REMOVE, reason, crisis=crisis)
 
 
 def _close_items(target: Post | Reply, actor: User, outcome: str) -> None:
@@ -598,7 +620,7 @@ def remove(target: Post | Reply, *, actor: User, reason: str) -> Outcome:
     reason = _require_reason(actor, target, reason)
     if target.status is PostStatus.REMOVED:
         raise Conflict("That is already removed.")
-    return _remove(target, actor, reason)
+    return _remove(target, actor, reason, crisis=is_crisis(_open_item(target)))
 
 
 def restore(target: Post | Reply, *, actor: User, reason: str) -> Outcome:
@@ -687,16 +709,20 @@ def flag_weight(flagger: User) -> float:
 @dataclass(frozen=True)
 class FlagResult:
     hidden: bool  # the flag tipped the content over the threshold
+    already: bool = False  # they had reported it before: nothing new is recorded
 
 
 def flag(
     target: Post | Reply, *, flagger: User, reason: FlagReason, details: str = ""
 ) -> FlagResult:
-    """A verified member reports a post or reply. One flag per member per item; a daily cap."""
+    """A verified member reports a post or reply. One flag per member per item (a second report
+    is not an error: FlagResult.already); a daily cap. Raises NotAllowed or DomainError."""
     if not flagger.is_verified or flagger.status not in (UserStatus.ACTIVE, UserStatus.SUSPENDED):
         raise NotAllowed("Please confirm your email address before reporting.")
     if target.author_id == flagger.id:
         raise DomainError("You can’t report your own writing; you can edit or delete it instead.")
+    if reports.own_report(flagger, target) is not None:
+        return FlagResult(hidden=False, already=True)
     details = (details or "").strip()
     if reason is FlagReason.OTHER and not details:
         raise DomainError("Please say briefly what is wrong.", field="details")
@@ -720,9 +746,11 @@ def flag(
     db.session.add(entry)
     try:
         db.session.flush()
-    except IntegrityError as err:
+    except IntegrityError:
         db.session.rollback()
-        raise DomainError("You have already reported this. A moderator will look at it.") from err
+        if reports.own_report(flagger, target) is None:
+            raise
+        return FlagResult(hidden=False, already=True)  # sent twice at once (a double tap)
     item = _open_item(target)
     if item is None:
         item = ReviewItem(**_target(target), created_at=utcnow())
@@ -901,28 +929,3 @@ def log_entries(
     if before_id is not None:
         query = query.where(ModerationAction.id < before_id)
     return list(db.session.scalars(query))
-
-
-_REDACT = [
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
-    (re.compile(r"(?:https?://|www\.)\S+", re.I), "[link]"),
-    (re.compile(r"[“\"][^”\"]{0,400}[”\"]"), "“[…]”"),
-    (re.compile(r"\+?\d[\d\s().-]{3,}\d"), "[number]"),
-]
-
-
-def public_reason(entry: ModerationAction) -> str:
-    """The reason as the public log may show it: never who, never what they wrote.
-
-    Holds and flag-hides show only their rule codes; written reasons lose pseudonyms, email
-    addresses, links, long numbers and anything quoted."""
-    if entry.action in (ModAction.HOLD, ModAction.HIDE_BY_FLAGS, ModAction.CHANGE_SETTING):
-        return ""
-    text = entry.reason or ""
-    names = {u.pseudonym for u in (entry.actor, entry.subject_user) if u is not None}
-    for name in sorted(names, key=len, reverse=True):
-        text = re.sub(re.escape(name), "[member]", text, flags=re.I)
-    text = re.sub(r"@\w+", "[member]", text)
-    for pattern, replacement in _REDACT:
-        text = pattern.sub(replacement, text)
-    return text[:200] + ("…" if len(text) > 200 else "")

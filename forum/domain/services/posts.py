@@ -39,7 +39,7 @@ from forum.domain.models.post import (
 )
 from forum.domain.services import mentions, moderation, notifications, search
 from forum.domain.services import tags as tag_service
-from forum.errors import DomainError, NotFound, Removal, Removed
+from forum.errors import DomainError, NotFound, Problems, Removal, Removed
 from forum.extensions import db
 from forum.text import RENDERER_VERSION, excerpt, render_user_text
 
@@ -300,7 +300,7 @@ POSTING_TAG_KINDS = (TagKind.DRUG, TagKind.CONDITION)  # what makes a post finda
 class PostDraft:
     """A story or thread as the member typed it, shaped by the form."""
 
-    kind: PostKind
+    kind: PostKind | None  # None: not chosen yet (a draft may be unfinished)
     title: str
     body: str
     tag_names: list[str]
@@ -345,24 +345,45 @@ def _require(reason: str | None) -> None:
     policies.require(reason is None, reason or "")
 
 
-def _check_length(value: str, limit: int, field: str, what: str) -> None:
+def _length_problem(value: str, limit: int, field: str, what: str) -> DomainError | None:
     if len(value) > limit:
-        raise DomainError(
+        return DomainError(
             f"Please keep {what} under {limit:,} characters; it has {len(value):,} now.",
             field=field,
         )
+    return None
 
 
-def _check_post_text(draft: PostDraft) -> None:
-    """What the form also checks, for callers that skip it."""
-    noun = draft.kind.value
+def _check_length(value: str, limit: int, field: str, what: str) -> None:
+    if (problem := _length_problem(value, limit, field, what)) is not None:
+        raise problem
+
+
+def _raise_all(problems: list[DomainError]) -> None:
+    """Every problem at once, each on its own field: one as itself, several as Problems."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise Problems(problems)
+
+
+def _text_problems(draft: PostDraft) -> list[DomainError]:
+    """What the form also checks, for callers that skip it: all of it, not the first."""
+    noun = draft.kind.value if draft.kind else "post"
+    problems = []
+    if draft.kind is None:
+        problems.append(DomainError("Choose a story or a thread.", field="kind"))
     if not draft.title.strip():
-        raise DomainError(f"Give your {noun} a title.", field="title")
+        problems.append(DomainError(f"Give your {noun} a title.", field="title"))
     if not draft.body.strip():
-        raise DomainError(f"Write your {noun} before publishing it.", field="body")
-    _check_length(draft.title, MAX_TITLE_LENGTH, "title", "the title")
-    _check_length(draft.body, MAX_BODY_LENGTH, "body", f"your {noun}")
-    _check_length(draft.experience_duration or "", MAX_DURATION_LENGTH, "experience_duration", "it")
+        problems.append(DomainError(f"Write your {noun} before publishing it.", field="body"))
+    for value, limit, field, what in (
+        (draft.title, MAX_TITLE_LENGTH, "title", "the title"),
+        (draft.body, MAX_BODY_LENGTH, "body", f"your {noun}"),
+        (draft.experience_duration or "", MAX_DURATION_LENGTH, "experience_duration", "it"),
+    ):
+        problems.append(_length_problem(value, limit, field, what))
+    return [problem for problem in problems if problem is not None]
 
 
 def _check_reply_text(body: str) -> None:
@@ -371,41 +392,54 @@ def _check_reply_text(body: str) -> None:
     _check_length(body, MAX_REPLY_LENGTH, "body", "your reply")
 
 
-def resolve_post_tags(names: list[str]) -> list[Tag]:
-    """Canonical tags for the names typed (aliases resolve). Raises DomainError(field="tags")
-    for unknown names, too many tags, or no drug or condition."""
-    if len(set(names)) > 2 * MAX_TAGS_PER_POST:
-        raise DomainError(f"Choose up to {MAX_TAGS_PER_POST} tags.", field="tags")
+def check_post_tags(names: list[str]) -> tuple[list[Tag], list[DomainError]]:
+    """Canonical tags for the names typed (aliases resolve), and every problem with them
+    (field "tags"): unknown names, too many tags, no drug or condition."""
+    if len(set(names)) > 2 * MAX_TAGS_PER_POST:  # not worth looking up
+        return [], [DomainError(f"Choose up to {MAX_TAGS_PER_POST} tags.", field="tags")]
     found, unknown = tag_service.resolve_many(names)
+    problems = []
     if unknown:
         listed = ", ".join(f"“{name}”" for name in unknown)
         called = "a tag called" if len(unknown) == 1 else "tags called"
-        raise DomainError(
-            f"We don’t have {called} {listed}. Check the spelling, or choose from the "
-            "suggestions. Only our editors add new tags: if one is missing, leave it out and "
-            "mention it in your text.",
-            field="tags",
+        problems.append(
+            DomainError(
+                f"We don’t have {called} {listed}. Check the spelling, or choose from the "
+                "suggestions. Only our editors add new tags: if one is missing, leave it out and "
+                "mention it in your text.",
+                field="tags",
+            )
         )
     if len(found) > MAX_TAGS_PER_POST:
-        raise DomainError(
-            f"Choose up to {MAX_TAGS_PER_POST} tags: the ones that matter most to your post.",
-            field="tags",
+        problems.append(
+            DomainError(
+                f"Choose up to {MAX_TAGS_PER_POST} tags: the ones that matter most to your post.",
+                field="tags",
+            )
         )
     if not any(tag.kind in POSTING_TAG_KINDS for tag in found):
-        raise DomainError(
-            "Add at least one drug or condition, so people who live with it can find your post.",
-            field="tags",
+        problems.append(
+            DomainError(
+                "Add at least one drug or condition, so people who live with it can find your "
+                "post.",
+                field="tags",
+            )
         )
+    return found, problems
+
+
+def resolve_post_tags(names: list[str]) -> list[Tag]:
+    """Canonical tags for the names typed. Raises DomainError(field="tags") or Problems: every
+    problem check_post_tags finds."""
+    found, problems = check_post_tags(names)
+    _raise_all(problems)
     return found
 
 
 def preview_post(draft: PostDraft) -> PostPreview:
     """What publishing `draft` would show. Saves nothing; tag problems come back in the preview
     rather than raised, so the member still sees their text rendered."""
-    try:
-        tags, problems = resolve_post_tags(draft.tag_names), []
-    except DomainError as err:
-        tags, problems = tag_service.resolve_many(draft.tag_names)[0], [err]
+    tags, problems = check_post_tags(draft.tag_names)
     found = mentions.find(f"{draft.title}\n{draft.body}", chosen=tags)
     return PostPreview(draft, " ".join(draft.title.split()), sorted_tags(tags), problems, found)
 
@@ -414,8 +448,8 @@ def create_post(author: User, draft: PostDraft, *, saved_draft_id: int | None = 
     """Publish a new story or thread, or hold it for review, as moderation decides; the saved
     draft it came from is deleted. Raises NotAllowed, or DomainError(field=...)."""
     _require(policies.why_cannot_post(author))
-    _check_post_text(draft)
-    tags = resolve_post_tags(draft.tag_names)
+    tags, tag_problems = check_post_tags(draft.tag_names)
+    _raise_all(_text_problems(draft) + tag_problems)
     decision = moderation.decide(
         author, title=draft.title, body=draft.body, confirmed=draft.confirmed
     )
@@ -494,10 +528,9 @@ def keep_revision(obj: Post | Reply, actor: User) -> None:
 
 def check_staff_text(obj: Post | Reply, *, title: str | None, body: str) -> None:
     """What a moderator's edit must respect, checked before anything changes. Raises
-    DomainError(field=...)."""
+    DomainError(field=...) or Problems."""
     if isinstance(obj, Post):
-        _check_length(title or "", MAX_TITLE_LENGTH, "title", "the title")
-        _check_post_text(PostDraft(obj.kind, title or obj.title, body, []))
+        _raise_all(_text_problems(PostDraft(obj.kind, title or obj.title, body, [])))
     else:
         _check_reply_text(body)
 
@@ -526,8 +559,8 @@ def edit_post(post: Post, *, actor: User, draft: PostDraft) -> Post:
     pages in step. Raises NotAllowed, or DomainError(field=...)."""
     _require(policies.why_cannot_edit(actor, post))
     draft = PostDraft(**{**draft.__dict__, "kind": post.kind})
-    _check_post_text(draft)
-    tags = resolve_post_tags(draft.tag_names)
+    tags, tag_problems = check_post_tags(draft.tag_names)
+    _raise_all(_text_problems(draft) + tag_problems)
     decision = moderation.decide(
         actor, title=draft.title, body=draft.body, is_edit=True, confirmed=draft.confirmed
     )

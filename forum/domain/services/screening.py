@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -227,6 +228,23 @@ def active_rules() -> list[RuleSpec]:
         select(ScreeningRule).where(ScreeningRule.enabled.is_(True)).order_by(ScreeningRule.code)
     )
     return [RuleSpec.of(rule) for rule in rows]
+
+
+def split_codes(codes: str) -> list[str]:
+    """The rule codes of a review item or a log entry (stored comma-separated)."""
+    return [code for code in codes.split(",") if code]
+
+
+def rule_categories(codes: Iterable[str]) -> dict[str, RuleCategory]:
+    """The category of each code that a rule still has (enabled or not), in one query. A code
+    missing from the answer belongs to no rule any more: callers treat it as unknown."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(ScreeningRule.code, ScreeningRule.category).where(ScreeningRule.code.in_(wanted))
+    )
+    return {code: category for code, category in rows}
 
 
 def default_rule_rows() -> list[dict]:
