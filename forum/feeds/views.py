@@ -144,13 +144,14 @@ def feed():
 @bp.get("/notifications")
 @login_required
 def notifications_page():
-    page_size = 30
+    size = notifications.PAGE_SIZE
+    # One more than a page tells whether there is an older page to link to.
     items = notifications.recent(
-        _me(), before_id=request.args.get("before", type=db_id), limit=page_size + 1
+        _me(), before_id=request.args.get("before", type=db_id), limit=size + 1
     )
-    older = items[page_size - 1].notification.id if len(items) > page_size else None
+    older = items[size - 1].notification.id if len(items) > size else None
     return render_template(
-        "feeds/notifications.html", items=items[:page_size], older=older, form=EmptyForm()
+        "feeds/notifications.html", items=items[:size], older=older, form=EmptyForm()
     )
 
 

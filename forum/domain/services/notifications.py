@@ -192,7 +192,10 @@ class Item:
     reply: Reply | None = None  # for replies: who wrote it and what they said
 
 
-def recent(user: User, *, before_id: int | None = None, limit: int = 30) -> list[Item]:
+PAGE_SIZE = 30  # notifications on one page of /notifications
+
+
+def recent(user: User, *, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[Item]:
     query = (
         select(Notification, Post, Reply)
         .outerjoin(Post, Post.id == Notification.post_id)
