@@ -47,6 +47,7 @@ test: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check forum tests
 	$(VENV)/bin/ruff format --check forum tests
+	$(VENV)/bin/lint-imports
 
 clean-venv:
 	rm -rf $(VENV)

@@ -42,8 +42,8 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     csrf.init_app(app)
 
     from forum import http, pagecache, templating
-    from forum.auth.session import init_login
     from forum.errors import register_error_handlers
+    from forum.login import init_login
 
     init_login(login_manager)
     http.init_app(app)
@@ -53,7 +53,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
 
     from forum.accounts.views import bp as accounts_bp
     from forum.auth.views import bp as auth_bp
-    from forum.editorial.staff import bp as editors_bp
+    from forum.editorial.editors import bp as editors_bp
     from forum.editorial.views import bp as editorial_bp
     from forum.feeds.views import bp as feeds_bp
     from forum.home.views import bp as home_bp

@@ -26,6 +26,7 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import select
 
 from forum.domain.models import OutboxEmail, utcnow
+from forum.domain.services import credentials
 from forum.extensions import db
 
 MAX_ATTEMPTS = 5
@@ -50,8 +51,6 @@ def external_url(endpoint: str, **values) -> str:
 
 
 def unsubscribe_url(user) -> str:
-    from forum.domain.services import credentials
-
     token = credentials.make_token("unsubscribe", {"uid": user.id})
     return external_url("feeds.unsubscribe", token=token)
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask
+from flask_login import current_user
 from markupsafe import Markup
 
 from forum.domain import policies
 from forum.domain.services import tags as tag_service
-from forum.domain.services.posts import sorted_tags
+from forum.domain.services.listings import sorted_tags
+from forum.domain.services.notifications import unread_count
+from forum.domain.services.review_queue import open_count
 from forum.text import excerpt, lead, render_user_text, rendered
 
 
@@ -86,16 +89,10 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def moderation_counts():
         """Moderators see how much is waiting, in the header (one query, staff only)."""
-        from flask_login import current_user
-
-        from forum.domain.services.moderation import open_count
-
         counts = {}
         if not current_user:  # a proxy to None outside a request (emails from the CLI or a job)
             return counts
         if current_user.is_authenticated:
-            from forum.domain.services.notifications import unread_count
-
             counts["unread_notifications"] = unread_count(current_user)
         if policies.is_moderator(current_user):
             total, urgent = open_count()

@@ -238,3 +238,42 @@ def excerpt(source: str, max_length: int) -> str:
         return text
     cut = text[: max_length + 1].rsplit(" ", 1)[0].rstrip(",;:.-–— ")
     return cut + "…"
+
+
+# --- search results ----------------------------------------------------------------------------
+
+
+def _stem(word: str) -> str:
+    word = word.casefold()
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def search_snippet(body: str, words: list[str], width: int = 240) -> Markup:
+    """An escaped excerpt around the first match, with matches in <mark> (never raw input)."""
+    stems = sorted({_stem(w) for w in words if len(w) > 1}, key=len, reverse=True)
+    pattern = (
+        re.compile(r"\b(" + "|".join(re.escape(s) for s in stems) + r")[^\W_]*", re.IGNORECASE)
+        if stems
+        else None
+    )
+    first = pattern.search(body) if pattern else None
+    start = max(0, first.start() - width // 3) if first else 0
+    if start:
+        start = body.find(" ", start) + 1 or start
+    chunk = body[start : start + width]
+    if start + width < len(body):
+        chunk = chunk.rsplit(" ", 1)[0] + " …"
+    if start:
+        chunk = "… " + chunk
+    if pattern is None:
+        return Markup(escape(chunk))  # noqa: S704 - escaped above
+    out, last = [], 0
+    for m in pattern.finditer(chunk):
+        out.append(escape(chunk[last : m.start()]))
+        out.append(f"<mark>{escape(m.group(0))}</mark>")
+        last = m.end()
+    out.append(escape(chunk[last:]))
+    return Markup("".join(out))  # noqa: S704 - every piece escaped above

@@ -28,7 +28,7 @@ from forum.domain.models import (
     UserStatus,
     utcnow,
 )
-from forum.domain.services import accounts, posts, tags
+from forum.domain.services import accounts, lifecycle, tags
 from forum.extensions import db
 
 _seq = itertools.count(1)
@@ -110,7 +110,7 @@ def make_post(
         author = make_user()
     if tags is None:
         tags = [make_tag()]
-    post = posts.build_post(
+    post = lifecycle.build_post(
         author=author,
         kind=PostKind(kind),
         title=title or f"Post number {n}",
@@ -124,7 +124,7 @@ def make_post(
         post.removed_at = utcnow()
         post.removed_by_id = (removed_by or author).id
         post.removal_reason = removal_reason
-        posts.sync_listing(post)
+        lifecycle.sync_listing(post)
     db.session.commit()
     return post
 
@@ -137,7 +137,7 @@ def make_reply(
     status: str = "published",
     at: datetime | None = None,
 ) -> Reply:
-    reply = posts.build_reply(
+    reply = lifecycle.build_reply(
         post=post, author=author or make_user(), body=body, status=PostStatus(status), at=at
     )
     db.session.commit()
@@ -176,7 +176,7 @@ def make_article(
         published_at=utcnow() if status == "published" else None,
     )
     db.session.add(article)
-    posts.render_into(article, body, min_heading=2)
+    lifecycle.render_into(article, body, min_heading=2)
     for tag in pinned_to or []:
         article.pins.append(ArticlePin(tag=tag, position=position))
     for i, ref in enumerate(references or []):

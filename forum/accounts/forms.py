@@ -6,7 +6,7 @@ from wtforms import EmailField, PasswordField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
-from forum.domain.services.accounts import ErasureChoice
+from forum.domain.services.erasure import ErasureChoice
 from forum.forms import AppForm
 
 

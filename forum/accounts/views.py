@@ -15,17 +15,16 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, logout_user
-from sqlalchemy import select
 
+from forum import account_emails as emails
 from forum.accounts.forms import ChangeEmailForm, ChangePasswordForm, EraseForm
-from forum.auth import emails
-from forum.auth.session import stay_logged_in
-from forum.domain.models import User, UserStatus, name_key
-from forum.domain.services import accounts, data_export, posts
-from forum.domain.services.posts import Cursor
+from forum.domain.models import User, UserStatus
+from forum.domain.services import accounts, data_export, erasure, listings, moderation_log
+from forum.domain.services.listings import Cursor
 from forum.errors import DomainError, NotFound
-from forum.extensions import db, limiter
+from forum.extensions import limiter
 from forum.forms import EmptyForm
+from forum.login import stay_logged_in
 
 bp = Blueprint("accounts", __name__)
 
@@ -109,10 +108,10 @@ def erase():
     form = EraseForm()
     if form.validate_on_submit():
         try:
-            accounts.erase_account(
+            erasure.erase_account(
                 member(),
                 password=form.password.data,
-                choice=accounts.ErasureChoice(form.choice.data),
+                choice=erasure.ErasureChoice(form.choice.data),
             )
         except DomainError as err:
             form.show(err)
@@ -127,19 +126,17 @@ def erase():
 @login_required
 def standing():
     """Every moderation decision about the member's own writing and account."""
-    from forum.domain.services import moderation, moderation_log
-
-    entries = moderation.log_entries(subject_user_id=current_user.id, limit=200)
+    entries = moderation_log.log_entries(subject_user_id=current_user.id, limit=200)
     return render_template("accounts/standing.html", lines=moderation_log.for_member(entries))
 
 
 @bp.get("/members/<pseudonym>")
 def profile(pseudonym: str):
-    member = db.session.scalar(select(User).where(User.pseudonym_key == name_key(pseudonym)))
+    member = accounts.find_member(pseudonym)
     if member is None or member.status is UserStatus.ERASED:
         raise NotFound("There is no member with that name.")
     before = Cursor.decode(request.args.get("before"))
-    page = posts.by_author(member, before=before, limit=current_app.config["POSTS_PER_PAGE"])
+    page = listings.by_author(member, before=before, limit=current_app.config["POSTS_PER_PAGE"])
     return render_template(
         "accounts/profile.html", member=member, page=page, first_page=before is None
     )

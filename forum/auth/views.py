@@ -7,14 +7,15 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.auth import emails, limits
+from forum import account_emails as emails
+from forum.auth import limits
 from forum.auth.forms import EmailOnlyForm, LoginForm, NewPasswordForm, SignUpForm
-from forum.auth.session import stay_logged_in
 from forum.domain.services import accounts
 from forum.domain.services.accounts import Confirmation
 from forum.errors import DomainError, NotAllowed
 from forum.extensions import limiter
 from forum.forms import EmptyForm
+from forum.login import stay_logged_in
 
 bp = Blueprint("auth", __name__)
 

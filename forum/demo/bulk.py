@@ -31,7 +31,7 @@ from forum.domain.models import (
     UserStatus,
     utcnow,
 )
-from forum.domain.services import accounts, tags
+from forum.domain.services import accounts, lifecycle, tags
 from forum.extensions import db
 from forum.text import RENDERER_VERSION, excerpt, render_user_text
 
@@ -187,23 +187,23 @@ def _postgres(run, posts, replies, members, by_kind, heavy, echo) -> None:
     topic = _case("id * 13", topics, "topic", tag_params)
     conn.execute(
         text(
-            "INSERT INTO post_tags (post_id, tag_id, listed_at)"
-            f" SELECT id, CASE WHEN id % 10 < {HEAVY_TAG_SHARE} THEN :heavy ELSE {drug} END,"
-            " published_at FROM posts WHERE id BETWEEN :first AND :last"
+            "INSERT INTO post_tags (post_id, tag_id)"
+            f" SELECT id, CASE WHEN id % 10 < {HEAVY_TAG_SHARE} THEN :heavy ELSE {drug} END"
+            " FROM posts WHERE id BETWEEN :first AND :last"
         ),
         tag_params,
     )
     conn.execute(
         text(
-            f"INSERT INTO post_tags (post_id, tag_id, listed_at) SELECT id, {condition},"
-            " published_at FROM posts WHERE id BETWEEN :first AND :last"
+            f"INSERT INTO post_tags (post_id, tag_id) SELECT id, {condition}"
+            " FROM posts WHERE id BETWEEN :first AND :last"
         ),
         tag_params,
     )
     conn.execute(
         text(
-            f"INSERT INTO post_tags (post_id, tag_id, listed_at) SELECT id, {topic},"
-            " published_at FROM posts WHERE id BETWEEN :first AND :last AND id % 3 = 0"
+            f"INSERT INTO post_tags (post_id, tag_id) SELECT id, {topic}"
+            " FROM posts WHERE id BETWEEN :first AND :last AND id % 3 = 0"
         ),
         tag_params,
     )
@@ -247,28 +247,8 @@ def _postgres(run, posts, replies, members, by_kind, heavy, echo) -> None:
             ),
             {**common, "replies": replies},
         )
-    conn.execute(
-        text(
-            "UPDATE posts SET reply_count = c.n, last_activity_at = c.latest FROM"
-            " (SELECT post_id, count(*) AS n, max(published_at) AS latest FROM replies"
-            "  WHERE post_id BETWEEN :first AND :last GROUP BY post_id) AS c"
-            " WHERE posts.id = c.post_id"
-        ),
-        common,
-    )
-    echo("Indexing for search...")
-    # In publication order, as a real site would have written them: posts and replies mixed.
-    conn.execute(
-        text(
-            "INSERT INTO search_documents (post_id, reply_id, title, body, updated_at)"
-            " SELECT post_id, reply_id, title, body, at FROM ("
-            "  SELECT id AS post_id, NULL AS reply_id, title, body, published_at AS at FROM posts"
-            "   WHERE id BETWEEN :first AND :last"
-            "  UNION ALL SELECT post_id, id, '', body, published_at FROM replies"
-            "   WHERE post_id BETWEEN :first AND :last) AS written ORDER BY at"
-        ),
-        common,
-    )
+    echo("Listing, counting and indexing for search...")
+    lifecycle.list_bulk_loaded(first_post, last_post)
     db.session.commit()
     echo("Analyzing tables...")
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as auto:
@@ -338,22 +318,12 @@ def _portable(run, posts, replies, members, by_kind, heavy, echo) -> None:
                 }
             )
             drug = heavy if post_id % 10 < HEAVY_TAG_SHARE else others[(post_id * 31) % len(others)]
-            links.append({"post_id": post_id, "tag_id": drug, "listed_at": at})
+            links.append({"post_id": post_id, "tag_id": drug})
             links.append(
-                {
-                    "post_id": post_id,
-                    "tag_id": conditions[(post_id * 17) % len(conditions)],
-                    "listed_at": at,
-                }
+                {"post_id": post_id, "tag_id": conditions[(post_id * 17) % len(conditions)]}
             )
             if post_id % 3 == 0:
-                links.append(
-                    {
-                        "post_id": post_id,
-                        "tag_id": topics[(post_id * 13) % len(topics)],
-                        "listed_at": at,
-                    }
-                )
+                links.append({"post_id": post_id, "tag_id": topics[(post_id * 13) % len(topics)]})
         db.session.execute(insert(Post), rows)
         db.session.execute(insert(PostTag), links)
     last_post = first_post + posts - 1
@@ -392,20 +362,5 @@ def _portable(run, posts, replies, members, by_kind, heavy, echo) -> None:
                 }
             )
         db.session.execute(insert(Reply), rows)
-    for pid, count in counts.items():
-        db.session.execute(Post.__table__.update().where(Post.id == pid).values(reply_count=count))
-    db.session.execute(
-        text(
-            "INSERT INTO search_documents (post_id, title, body, updated_at)"
-            " SELECT id, title, body, published_at FROM posts WHERE id >= :first"
-        ),
-        {"first": first_post},
-    )
-    db.session.execute(
-        text(
-            "INSERT INTO search_documents (post_id, reply_id, title, body, updated_at)"
-            " SELECT post_id, id, '', body, published_at FROM replies WHERE post_id >= :first"
-        ),
-        {"first": first_post},
-    )
+    lifecycle.list_bulk_loaded(first_post, last_post)
     db.session.commit()

@@ -35,7 +35,7 @@ from forum.domain.models import (
     utcnow,
 )
 from forum.domain.models.post import MAX_EXCERPT_LENGTH
-from forum.domain.services import accounts, alias_table, editorial, posts, tags
+from forum.domain.services import accounts, alias_table, editorial, lifecycle, tags
 from forum.extensions import db
 from forum.text import excerpt
 
@@ -150,7 +150,7 @@ def seed_articles(report: SeedReport, members: dict[str, User], by_slug: dict[st
             published_at=utcnow() - timedelta(days=meta.get("last_reviewed_days_ago", 30) + 20),
         )
         db.session.add(article)
-        posts.render_into(article, body, min_heading=2)
+        lifecycle.render_into(article, body, min_heading=2)
         for position, slug in enumerate(meta.get("tags", [])):
             if slug in by_slug:
                 rank = 0 if kind is ArticleKind.OVERVIEW else 10 + position
@@ -209,7 +209,7 @@ def seed_posts(report: SeedReport, members: dict[str, User], by_slug: dict[str, 
             continue
         at = now - timedelta(days=spec["days_ago"], minutes=_jitter_minutes(path.name, 600))
         status = spec.get("experience_status")
-        post = posts.build_post(
+        post = lifecycle.build_post(
             author=author,
             kind=PostKind(spec["kind"]),
             title=spec["title"],
@@ -226,7 +226,7 @@ def seed_posts(report: SeedReport, members: dict[str, User], by_slug: dict[str, 
                 + timedelta(hours=reply["hours_after"], minutes=_jitter_minutes(reply["body"], 50)),
                 now - timedelta(minutes=5),
             )
-            posts.build_reply(
+            lifecycle.build_reply(
                 post=post,
                 author=members[reply["author"]],
                 body=reply["body"],

@@ -228,8 +228,9 @@ def can_delete_own(viewer, obj: Post | Reply) -> bool:
     return can_delete(viewer, obj) and _is_author(viewer, obj)
 
 
-def is_new_member(viewer) -> bool:
-    """Joined less than NEW_MEMBER_PERIOD ago: tighter posting limits apply."""
+def joined_recently(viewer) -> bool:
+    """Joined less than NEW_MEMBER_PERIOD ago: tighter posting limits apply, and their reports
+    weigh less. (Screening's "new member" is wider: holds.is_new_member.)"""
     return _signed_in(viewer) and viewer.created_at > utcnow() - NEW_MEMBER_PERIOD
 
 

@@ -28,8 +28,7 @@ from forum.domain.services.editorial import (
     ReferenceDraft,
     default_review_due,
 )
-from forum.forms import AppForm
-from forum.posts.forms import NO_MAXLENGTH, clean_text, split_tags, strip, too_long
+from forum.forms import NO_MAXLENGTH, AppForm, clean_text, split_tags, strip, too_long
 
 BLANK_ROWS = 2  # empty rows under the filled ones, for adding pins and sources without JS
 

@@ -1,6 +1,8 @@
 """Editors' screens: writing articles and curating drugs, conditions and topics. Every route
 here is for editors and admins: one before_request checks them (policies.is_editor), as the
 moderation blueprint does for moderators. Readers' article pages stay in forum.editorial.views.
+The screens attach their routes to `bp` (article_views.py, tag_views.py); editors.py hands
+create_app the blueprint with all of them.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from flask_login import current_user
 
 from forum.domain import policies
 from forum.domain.models import User
+from forum.domain.services.editorial import review_due_count
 from forum.extensions import login_manager
 
 bp = Blueprint("editors", __name__, url_prefix="/editorial")
@@ -27,14 +30,8 @@ def editors_only():
 @bp.context_processor
 def review_count():
     """The editors' navigation shows how many articles are past their review date."""
-    from forum.domain.services.editorial import review_due_count
-
     return {"review_due": review_due_count()}
 
 
 def me() -> User:
     return current_user._get_current_object()
-
-
-# The routes, attached to `bp` above.
-from forum.editorial import article_views, tag_views  # noqa: E402, F401

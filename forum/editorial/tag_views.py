@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from forum.domain.services import alias_table, curation, editorial, merging
+from forum.domain.services import alias_table, curation, editorial, merging, tag_desk
 from forum.editorial.forms import (
     AliasForm,
     AmbiguousNameForm,
@@ -50,7 +50,7 @@ def _tag_page(tag, *, form=None, alias_form=None, relation_form=None, merge_form
         form.prefill(tag)
     return render_template(
         "editorial/tag_edit.html",
-        desk=curation.desk(tag),
+        desk=tag_desk.desk(tag),
         overview=editorial.overview_of(tag),
         form=form,
         alias_form=alias_form or AliasForm(formdata=None, prefix="alias"),

@@ -7,12 +7,20 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from forum import jobs
+from forum.domain.services import notifications
 from forum.feeds import digests
+from forum.feeds import jobs as feed_jobs
+
+SEND_DIGESTS = "send_due_digests"
 
 
 def register_feed_commands(app: Flask) -> None:
+    """The feeds' commands, and the background jobs they and the domain enqueue by name."""
     app.cli.add_command(send_digests_command)
     app.cli.add_command(worker_command)
+    jobs.register(app, notifications.ANNOUNCE_POST, feed_jobs.announce_post)
+    jobs.register(app, notifications.ANNOUNCE_REPLY, feed_jobs.announce_reply)
+    jobs.register(app, SEND_DIGESTS, digests.send_due_digests)
 
 
 @click.command("send-digests")
@@ -28,7 +36,7 @@ def send_digests_command(frequency: str, dry_run: bool, use_queue: bool) -> None
     if use_queue:
         if not current_app.config.get("REDIS_URL"):
             raise click.ClickException("--queue needs REDIS_URL (a worker reads the queue there).")
-        jobs.enqueue("forum.feeds.digests.send_due_digests", frequency)
+        jobs.enqueue(SEND_DIGESTS, frequency)
         click.echo(f"Queued the {frequency} digests for the worker.")
         return
     sent, skipped = digests.send_due_digests(frequency, dry_run=dry_run)

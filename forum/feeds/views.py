@@ -17,10 +17,18 @@ from flask_login import current_user, login_required
 
 from forum import mail
 from forum.domain.models import DigestFrequency, FollowMode, User
-from forum.domain.services import credentials, follows, notifications, posts, tags
-from forum.domain.services.posts import Cursor
+from forum.domain.services import (
+    accounts,
+    credentials,
+    follows,
+    listings,
+    notifications,
+    posts,
+    tags,
+)
+from forum.domain.services.listings import Cursor
 from forum.errors import DomainError, NotFound
-from forum.extensions import csrf, db
+from forum.extensions import csrf
 from forum.feeds import atom
 from forum.forms import EmptyForm
 from forum.http import db_id
@@ -75,39 +83,48 @@ def unfollow(slug: str):
     )
 
 
+def _chosen_modes(rows) -> dict:
+    """Each followed tag's mode as submitted: None to unfollow; unchanged if not understood."""
+    modes = {}
+    for row in rows:
+        raw = request.form.get(f"mode-{row.tag_id}")
+        modes[row.tag_id] = (
+            None
+            if raw == "unfollow"
+            else FollowMode(raw)
+            if raw in {m.value for m in FollowMode}
+            else row.mode
+        )
+    return modes
+
+
+def _warn_if_unheard() -> None:
+    if silent := follows.unheard_digest_tags(_me()):
+        flash(
+            f"You chose the email digest for {', '.join(silent)}, but digests are off, so "
+            "you will hear nothing about "
+            f"{'it' if len(silent) == 1 else 'them'}. Choose a weekly or daily digest, or "
+            "show them in your feed.",
+            "warning",
+        )
+
+
 @bp.route("/following", methods=("GET", "POST"))
 @login_required
 def following():
     rows = follows.followed(_me())
     if request.method == "POST" and EmptyForm().validate_on_submit():
-        modes = {}
-        for row in rows:
-            raw = request.form.get(f"mode-{row.tag_id}")
-            modes[row.tag_id] = (
-                None
-                if raw == "unfollow"
-                else FollowMode(raw)
-                if raw in {m.value for m in FollowMode}
-                else row.mode
-            )
         digest = request.form.get("digest_frequency")
         follows.save_choices(
             _me(),
-            modes,
+            _chosen_modes(rows),
             digest_frequency=DigestFrequency(digest)
             if digest in {f.value for f in DigestFrequency}
             else None,
             email_notifications=request.form.get("email_notifications") == "y",
         )
         flash("Your choices are saved.")
-        if silent := follows.unheard_digest_tags(_me()):
-            flash(
-                f"You chose the email digest for {', '.join(silent)}, but digests are off, so "
-                "you will hear nothing about "
-                f"{'it' if len(silent) == 1 else 'them'}. Choose a weekly or daily digest, or "
-                "show them in your feed.",
-                "warning",
-            )
+        _warn_if_unheard()
         return redirect(url_for("feeds.following"))
     return render_template(
         "feeds/following.html",
@@ -187,7 +204,7 @@ def _post_url(post) -> str:
 
 @bp.get("/feed.atom")
 def site_atom():
-    latest = posts.latest(limit=30).items
+    latest = listings.latest(limit=30).items
     body = atom.feed(
         title="Cohort: latest stories and threads",
         subtitle="What patients share about living with their medicines.",
@@ -209,7 +226,7 @@ def tag_atom(slug: str):
     key = ("atom", tag.id, tag.listing_version)
     if cache is not None and (cached := cache.get(key)) is not None:
         return Response(cached, mimetype="application/atom+xml")
-    listing = posts.tag_listing(tag, limit=30).items
+    listing = listings.tag_listing(tag, limit=30).items
     body = atom.feed(
         title=f"Cohort: {tag.name}",
         subtitle=tag.definition or f"Stories and threads about {tag.name}.",
@@ -231,8 +248,8 @@ def _subscriber(token: str) -> User:
         payload = credentials.read_token("unsubscribe", token, max_age=10 * 365 * 24 * 3600)
     except DomainError as err:
         raise NotFound(err.message) from err
-    user = db.session.get(User, payload.get("uid"))
-    if user is None or user.is_erased:
+    user = accounts.find_subscriber(payload.get("uid"))
+    if user is None:
         raise NotFound("That link isn’t valid any more.")
     return user
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
-from forum.domain.services import posts, tags
-from forum.domain.services.posts import Cursor
+from forum.domain.services import listings, tags
+from forum.domain.services.listings import Cursor
 
 bp = Blueprint("home", __name__)
 
@@ -15,7 +15,7 @@ def index():
     return render_template(
         "home/index.html",
         browse=tags.browse(limit_per_kind=12),
-        latest=posts.latest(limit=10),
+        latest=listings.latest(limit=10),
     )
 
 
@@ -23,7 +23,7 @@ def index():
 def latest():
     """Everything published, newest first, a page at a time (the home page shows the first ten)."""
     before = Cursor.decode(request.args.get("before"))
-    page = posts.latest(before=before, limit=current_app.config["POSTS_PER_PAGE"])
+    page = listings.latest(before=before, limit=current_app.config["POSTS_PER_PAGE"])
     return render_template("home/latest.html", page=page, first_page=before is None)
 
 

@@ -7,7 +7,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from forum.domain.models import FlagReason, RuleAction, RuleCategory, RuleMatcher, UserRole
-from forum.domain.services.moderation import REJECTION_TEMPLATES, RuleDraft
+from forum.domain.services.review_queue import REJECTION_TEMPLATES
+from forum.domain.services.screening_rules import RuleDraft
 from forum.forms import AppForm
 
 

@@ -9,14 +9,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from forum import notify
 from forum.domain import policies
 from forum.domain.models import FlagReason, ModAction, Post, Reply
-from forum.domain.services import moderation, moderation_log, posts, reports
+from forum.domain.services import flags, holds, moderation_log, posts, reports
 from forum.errors import DomainError
 from forum.extensions import limiter
 from forum.http import db_id
-from forum.moderation import notify
 from forum.moderation.forms import FlagForm
+from forum.reported import JUST_REPORTED, report_key
 from forum.text import excerpt
 
 bp = Blueprint("transparency", __name__)
@@ -26,9 +27,6 @@ PUBLIC_ACTIONS = [a for a in ModAction if a not in (ModAction.CHANGE_SETTING,)]
 # How much of the writing the report page quotes: enough to tell it is the right one, short
 # enough that the form still starts on a phone's first screen.
 REPORT_QUOTE_LENGTH = 280
-# Session key: what this reader reported a moment ago ("reply-153"), so the post page thanks
-# them beside it, once, where the redirect lands (a flash sits at the top, out of view).
-JUST_REPORTED = "just_reported"
 
 
 @bp.get("/moderation/log")
@@ -38,7 +36,7 @@ def log():
         chosen = ModAction(action) if action else None
     except ValueError:
         abort(400)
-    entries = moderation.log_entries(
+    entries = moderation_log.log_entries(
         action=chosen, before_id=request.args.get("before", type=db_id), limit=50
     )
     lines = moderation_log.for_public([e for e in entries if e.action in PUBLIC_ACTIONS])
@@ -63,7 +61,7 @@ def report(kind: str, target_id: int):
     form = FlagForm()
     if form.validate_on_submit():
         try:
-            result = moderation.flag(
+            result = flags.flag(
                 target,
                 flagger=current_user._get_current_object(),
                 reason=FlagReason(form.reason.data),
@@ -80,19 +78,10 @@ def report(kind: str, target_id: int):
     return page, (400 if form.is_submitted() and already is None else 200)
 
 
-def report_key(target: Post | Reply) -> str:
-    return f"post-{target.id}" if isinstance(target, Post) else f"reply-{target.id}"
-
-
-def just_reported() -> str | None:
-    """The report_key of what this reader reported a moment ago; once."""
-    return session.pop(JUST_REPORTED, None)
-
-
-def _thank(target: Post | Reply, post: Post, result: moderation.FlagResult) -> Response:
+def _thank(target: Post | Reply, post: Post, result: flags.FlagResult) -> Response:
     """Thanks where the reader lands: beside what they reported (a second report too), or at
     the top of the page when their report hid it from them."""
-    if not result.already and (item := moderation.hold_notice(target)) and item.urgent:
+    if not result.already and (item := holds.hold_notice(target)) and item.urgent:
         notify.tell_moderators(item)
     if not result.hidden:
         key = session[JUST_REPORTED] = report_key(target)

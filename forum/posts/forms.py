@@ -1,5 +1,5 @@
 """Forms for writing: new stories and threads, edits, replies. They shape input only; the
-rules (tags, limits, who may post) live in forum.domain.services.posts and drafts."""
+rules (tags, limits, who may post) live in forum.domain.services.post_text, posts and drafts."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional, Regexp, StopValidation
+from wtforms.validators import Optional, Regexp, StopValidation
 
 from forum.domain.models import Draft, ExperienceStatus, Post, PostKind
 from forum.domain.models.post import (
@@ -23,9 +23,9 @@ from forum.domain.models.post import (
     MAX_TITLE_LENGTH,
 )
 from forum.domain.services.drafts import MAX_TAG_NAMES_LENGTH
-from forum.domain.services.posts import PostDraft, ReplyDraft, sorted_tags
-from forum.forms import AppForm
-from forum.text import strip_controls
+from forum.domain.services.listings import sorted_tags
+from forum.domain.services.post_text import PostDraft, ReplyDraft
+from forum.forms import NO_MAXLENGTH, AppForm, clean_text, split_tags, strip, too_long
 
 KINDS = [
     SelectChoice("story", "A story: what happened to you with a medicine"),
@@ -35,35 +35,6 @@ KIND_VALUES = {choice.value for choice in KINDS}
 EXPERIENCE_CHOICES = [SelectChoice("", "I’d rather not say")] + [
     SelectChoice(status.value, status.label) for status in ExperienceStatus
 ]
-
-
-def clean_text(value):
-    """Text as typed, minus what no database or feed stores (control characters, lone
-    surrogates); one kind of newline."""
-    if not isinstance(value, str):
-        return value
-    value = strip_controls(value.replace("\r\n", "\n").replace("\r", "\n"))
-    return value.encode("utf-8", "replace").decode("utf-8")
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def split_tags(typed: str | None) -> list[str]:
-    """'Imuran, Crohn's disease,' -> ['Imuran', "Crohn's disease"]."""
-    return [name.strip() for name in (typed or "").split(",") if name.strip()]
-
-
-# No maxlength attribute: a browser would silently cut a long paste. The message says instead.
-NO_MAXLENGTH = {"maxlength": False}
-
-
-def too_long(what: str, limit: int) -> Length:
-    return Length(
-        max=limit,
-        message=f"Please keep {what} under {limit:,} characters; it has %(length)d now.",
-    )
 
 
 class RequiredToPublish:

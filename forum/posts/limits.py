@@ -28,11 +28,11 @@ def member_key() -> str:
 
 
 def posts_per_member() -> str:
-    return NEW_MEMBER_POSTS if policies.is_new_member(current_user) else MEMBER_POSTS
+    return NEW_MEMBER_POSTS if policies.joined_recently(current_user) else MEMBER_POSTS
 
 
 def replies_per_member() -> str:
-    return NEW_MEMBER_REPLIES if policies.is_new_member(current_user) else MEMBER_REPLIES
+    return NEW_MEMBER_REPLIES if policies.joined_recently(current_user) else MEMBER_REPLIES
 
 
 def published(response: Response) -> bool:

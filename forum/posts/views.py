@@ -14,17 +14,17 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from forum import notify
 from forum.domain import policies
 from forum.domain.models import Post, PostStatus, ReviewItem
-from forum.domain.services import drafts, moderation, posts, reports
+from forum.domain.services import drafts, holds, listings, post_text, posts, reports, revisions
 from forum.errors import DomainError
 from forum.extensions import limiter
-from forum.forms import EmptyForm
+from forum.forms import EmptyForm, split_tags
 from forum.http import db_id
-from forum.moderation import notify
-from forum.moderation.public import just_reported
 from forum.posts import limits
-from forum.posts.forms import AutosaveForm, PostEditForm, PostForm, ReplyForm, split_tags
+from forum.posts.forms import AutosaveForm, PostEditForm, PostForm, ReplyForm
+from forum.reported import just_reported
 from forum.templating import isodate
 from forum.text import excerpt
 
@@ -95,13 +95,13 @@ def _show_tag_problems(form: PostForm | PostEditForm) -> None:
     """The form's own checks (title, kind...) stopped the request before the service: name
     the tag problems too, so every problem shows at once. A draft's tags wait for publishing."""
     if form.intent != "draft":
-        form.show_also(posts.check_post_tags(split_tags(form.tags.data))[1])
+        form.show_also(post_text.check_post_tags(split_tags(form.tags.data))[1])
 
 
-def _preview_or_save(form: PostForm) -> posts.PostPreview | None:
+def _preview_or_save(form: PostForm) -> post_text.PostPreview | None:
     """The compose page's other two buttons: both keep the member on the page."""
     if form.intent == "preview":
-        preview = posts.preview_post(form.to_draft())
+        preview = post_text.preview_post(form.to_draft())
         for problem in preview.problems:
             form.show(problem)
         return preview
@@ -166,20 +166,20 @@ def show(post_id: int, slug: str | None):
 
 
 def _post_page(post: Post, reply_form: ReplyForm, *, after: int | None = None) -> str:
-    replies = posts.replies_page(
+    replies = listings.replies_page(
         post, viewer=current_user, after=after, limit=current_app.config["REPLIES_PER_PAGE"]
     )
-    hold = moderation.hold_notice(post) if post.status is PostStatus.PENDING else None
+    hold = holds.hold_notice(post) if post.status is PostStatus.PENDING else None
     return render_template(
         "posts/show.html",
         post=post,
-        tags=posts.sorted_tags(post.tags),
+        tags=listings.sorted_tags(post.tags),
         replies=replies,
         reply_form=reply_form,
         reported=reports.reported_on_page(current_user, post),
         just_reported=just_reported(),
         hold=hold,
-        crisis=moderation.is_crisis(hold),
+        crisis=holds.is_crisis(hold),
     )
 
 
@@ -205,7 +205,7 @@ def reply(post_id: int):
 
 def _crisis_anchor(item: ReviewItem | None) -> str | None:
     """A held post shows the crisis resources on its own page: go straight to them."""
-    return CRISIS_HELP if moderation.is_crisis(item) else None
+    return CRISIS_HELP if holds.is_crisis(item) else None
 
 
 def _after_hold(item: ReviewItem | None, anchor: str) -> str:
@@ -213,7 +213,7 @@ def _after_hold(item: ReviewItem | None, anchor: str) -> str:
     they may be in crisis, to the crisis resources. A held reply has no page of its own, so they
     come as the first message on the post page, and the browser goes to them, not to the reply
     far below (thousands of pixels on a phone)."""
-    if not moderation.is_crisis(item):
+    if not holds.is_crisis(item):
         return anchor
     flash("crisis", "crisis")
     return CRISIS_HELP
@@ -240,7 +240,7 @@ def edit(post_id: int):
     elif form.validate_on_submit():
         try:
             if form.intent == "preview":
-                preview = posts.preview_post(form.to_draft(post.kind))
+                preview = post_text.preview_post(form.to_draft(post.kind))
                 for problem in preview.problems:
                     form.show(problem)
             else:
@@ -303,12 +303,12 @@ def delete_reply(reply_id: int):
 @bp.get("/posts/<int:post_id>/history")
 def history(post_id: int):
     post = posts.get_visible_or_404(post_id, viewer=current_user)
-    versions = posts.history(post, viewer=current_user)
+    versions = revisions.history(post, viewer=current_user)
     return render_template("posts/history.html", post=post, reply=None, versions=versions)
 
 
 @bp.get("/replies/<int:reply_id>/history")
 def reply_history(reply_id: int):
     reply = posts.get_reply_or_404(reply_id, viewer=current_user)
-    versions = posts.history(reply, viewer=current_user)
+    versions = revisions.history(reply, viewer=current_user)
     return render_template("posts/history.html", post=reply.post, reply=reply, versions=versions)

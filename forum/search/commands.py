@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from forum.domain.services import search
+from forum.domain.services import search_index
 
 
 def register_search_commands(app: Flask) -> None:
@@ -17,5 +17,5 @@ def register_search_commands(app: Flask) -> None:
 @with_appcontext
 def reindex_command() -> None:
     """Rewrite every post's, reply's and article's search document (safe to run any time)."""
-    count = search.reindex_all()
+    count = search_index.reindex_all()
     click.echo(f"Reindexed {count:,} documents.")

@@ -6,9 +6,9 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 
 from forum.domain.models import FollowMode
-from forum.domain.services import editorial, follows, posts, tags
+from forum.domain.services import editorial, follows, listings, tags
 from forum.domain.services import mentions as drug_mentions
-from forum.domain.services.posts import Cursor
+from forum.domain.services.listings import Cursor
 from forum.errors import NotFound
 from forum.pagecache import page_cache
 
@@ -54,20 +54,24 @@ def mentions():
     found = drug_mentions.find_for_draft(
         str(data.get("text") or ""), [t.strip() for t in typed.split(",") if t.strip()]
     )
+    return _mentions_json(found)
 
-    def described(tag) -> dict:
-        return {"name": tag.name, "slug": tag.slug, "kind_label": tag.kind.label}
 
+def _described(tag) -> dict:
+    return {"name": tag.name, "slug": tag.slug, "kind_label": tag.kind.label}
+
+
+def _mentions_json(found):
     return jsonify(
         tags=[
-            {**described(m.tag), "written": m.written if m.via_other_name else None}
+            {**_described(m.tag), "written": m.written if m.via_other_name else None}
             for m in found.tags
         ],
         ambiguous=[
             {
                 "written": a.written,
                 "note": a.note,
-                "candidates": [described(t) for t in a.candidates],
+                "candidates": [_described(t) for t in a.candidates],
             }
             for a in found.ambiguous
         ],
@@ -77,13 +81,8 @@ def mentions():
 @bp.get("/<slug>")
 def show(slug: str):
     cache = page_cache()
-    if (
-        cache is not None
-        and (version := cache.version(("tag", slug), lambda: tags.page_version(slug))) is not None
-    ):
-        key = ("tag", *version, request.query_string)
-        if (html := cache.get(key)) is not None:
-            return html
+    if (html := _cached_tag_page(cache, slug)) is not None:
+        return html
     resolved = tags.resolve_slug(slug)
     if resolved is None:
         raise NotFound(
@@ -92,26 +91,42 @@ def show(slug: str):
         )
     tag = resolved.tag
     if slug != tag.slug:
-        # An alias (/tags/imuran) or another spelling: one drug, one page. The query comes
-        # along, minus what would clash with the URL's own parts or url_for's (?slug=, ?_anchor=).
-        query = {
-            k: v for k, v in request.args.lists() if k not in request.view_args and k[:1] != "_"
-        }
-        return redirect(url_for("tags.show", slug=tag.slug, **query), 301)
+        return _to_canonical(tag)
+    html = _render_tag_page(tag)
+    if cache is not None:
+        cache.put(("tag", tag.id, tag.listing_version, request.query_string), html)
+    return html
+
+
+def _cached_tag_page(cache, slug: str) -> str | None:
+    """The shared copy of this tag page, if it is still current (readers all see the same)."""
+    if cache is None:
+        return None
+    version = cache.version(("tag", slug), lambda: tags.page_version(slug))
+    if version is None:
+        return None
+    return cache.get(("tag", *version, request.query_string))
+
+
+def _to_canonical(tag):
+    """An alias (/tags/imuran) or another spelling: one drug, one page. The query comes along,
+    minus what would clash with the URL's own parts or url_for's (?slug=, ?_anchor=)."""
+    query = {k: v for k, v in request.args.lists() if k not in request.view_args and k[:1] != "_"}
+    return redirect(url_for("tags.show", slug=tag.slug, **query), 301)
+
+
+def _render_tag_page(tag) -> str:
     before = Cursor.decode(request.args.get("before"))
-    page = posts.tag_listing(tag, before=before, limit=current_app.config["POSTS_PER_PAGE"])
+    page = listings.tag_listing(tag, before=before, limit=current_app.config["POSTS_PER_PAGE"])
     first_page = before is None
-    html = render_template(
+    return render_template(
         "tags/show.html",
         tag=tag,
         page=page,
         first_page=first_page,
         pinned=editorial.pinned_for(tag) if first_page else [],
-        pinned_posts=posts.pinned_in(tag) if first_page else [],
+        pinned_posts=listings.pinned_in(tag) if first_page else [],
         follow_mode=follows.mode_for(current_user, tag) if current_user.is_authenticated else None,
         follow_modes=list(FollowMode),
         related=tags.related(tag) if first_page else {},
     )
-    if cache is not None:
-        cache.put(("tag", tag.id, tag.listing_version, request.query_string), html)
-    return html

@@ -11,10 +11,7 @@
     return;
   }
 
-  var summary = document.getElementById("error-summary");
-  if (summary) {
-    summary.focus();
-  }
+  Cohort.focusErrorSummary();
 
   /* --- Live preview ----------------------------------------------------------------------- */
   var url = form.getAttribute("data-preview-url");
@@ -22,7 +19,6 @@
   var section = document.getElementById("live-preview");
   var target = document.getElementById("live-preview-body");
   var status = document.getElementById("live-preview-status");
-  var tokenMeta = document.querySelector('meta[name="csrf-token"]');
   var WAIT_MS = 500;
   var timer = null;
   var pending = null;
@@ -43,17 +39,7 @@
       pending.abort();
     }
     pending = new AbortController();
-    fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        Accept: "application/json",
-        "X-CSRFToken": tokenMeta.getAttribute("content"),
-      },
-      body: JSON.stringify({ body: body.value }),
-      signal: pending.signal,
-    })
+    Cohort.postJSON(url, { body: body.value }, pending.signal)
       .then(function (response) {
         return response.ok ? response.json() : null;
       })
@@ -67,7 +53,7 @@
       });
   }
 
-  if (url && body && section && target && status && tokenMeta && window.fetch && window.DOMParser) {
+  if (url && body && section && target && status && Cohort.canPostJSON() && window.DOMParser) {
     body.addEventListener("input", function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(update, WAIT_MS);

@@ -9,11 +9,7 @@
     return;
   }
 
-  /* --- After a problem, start where the list of problems is -------------------------------- */
-  var summary = document.getElementById("error-summary");
-  if (summary) {
-    summary.focus();
-  }
+  Cohort.focusErrorSummary();
 
   /* --- Story-only fields: hidden while "thread" is chosen ---------------------------------- */
   var experience = document.getElementById("experience-fields");
@@ -191,7 +187,6 @@
 
   /* --- Autosave: every ten seconds, only when something changed --------------------------- */
   var autosaveUrl = form.getAttribute("data-autosave-url");
-  var tokenMeta = document.querySelector('meta[name="csrf-token"]');
   var draftId = form.querySelector('input[name="draft_id"]');
   var draftStatus = document.getElementById("draft-status");
   var AUTOSAVE_EVERY_MS = 10000;
@@ -235,7 +230,7 @@
     return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   }
 
-  if (autosaveUrl && tokenMeta && draftId && draftStatus && window.fetch) {
+  if (autosaveUrl && draftId && draftStatus && Cohort.canPostJSON()) {
     var lastSaved = JSON.stringify(content());
     var saving = false;
     var stopped = false;
@@ -254,16 +249,7 @@
         data.draft_id = draftId.value;
       }
       saving = true;
-      fetch(autosaveUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: {
-          "Content-Type": "application/json",
-          Accept: "application/json",
-          "X-CSRFToken": tokenMeta.getAttribute("content"),
-        },
-        body: JSON.stringify(data),
-      })
+      Cohort.postJSON(autosaveUrl, data)
         .then(function (response) {
           return response.json().then(
             function (body) {

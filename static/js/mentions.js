@@ -8,8 +8,7 @@
 
   var form = document.getElementById("compose-form");
   var box = document.getElementById("drug-mentions");
-  var tokenMeta = document.querySelector('meta[name="csrf-token"]');
-  if (!form || !box || !tokenMeta || !window.fetch) {
+  if (!form || !box || !Cohort.canPostJSON()) {
     return;
   }
   var url = form.getAttribute("data-mentions-url");
@@ -123,17 +122,7 @@
       pending.abort();
     }
     pending = new AbortController();
-    fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        Accept: "application/json",
-        "X-CSRFToken": tokenMeta.getAttribute("content"),
-      },
-      body: payload,
-      signal: pending.signal,
-    })
+    Cohort.postJSON(url, payload, pending.signal)
       .then(function (response) {
         return response.ok ? response.json() : null;
       })

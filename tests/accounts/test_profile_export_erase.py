@@ -7,6 +7,7 @@ import json
 import pytest
 
 from forum.domain.models import Draft, OutboxEmail, Post, PostKind, Reply, User
+from forum.domain.services import content_actions, flags
 from forum.extensions import db
 from tests.factories import DEFAULT_PASSWORD, login, make_post, make_reply, make_tag, make_user
 
@@ -112,7 +113,7 @@ def test_erasure_removes_personal_data_from_pages(app, client, choice):
 
 def test_export_holds_follows_settings_notifications_reports_and_decisions(app, client):
     from forum.domain.models import FlagReason, FollowMode, TagFollow, utcnow
-    from forum.domain.services import moderation, notifications
+    from forum.domain.services import notifications
     from tests.factories import make_tag
 
     with app.app_context():
@@ -125,8 +126,8 @@ def test_export_holds_follows_settings_notifications_reports_and_decisions(app, 
         mine = make_post(author=member, title="Mine", tags=[tag])
         notifications.fan_out_reply(make_reply(mine, author=make_user(), body="Hello").id)
         theirs = make_post(author=make_user(), title="Theirs", tags=[tag])
-        moderation.flag(theirs, flagger=member, reason=FlagReason.SPAM, details="an advert")
-        moderation.set_locked(mine, actor=mod, locked=True, reason="Going in circles")
+        flags.flag(theirs, flagger=member, reason=FlagReason.SPAM, details="an advert")
+        content_actions.set_locked(mine, actor=mod, locked=True, reason="Going in circles")
         member.digest_frequency = "daily"
         db.session.commit()
     login(client, "me@example.test")

@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 from forum.domain.models import User, utcnow
-from forum.domain.services import moderation
+from forum.domain.services import content_actions, sanctions
 from forum.extensions import db
 from tests.factories import make_post, make_reply, make_tag, make_user, signed_in
 
@@ -39,11 +39,11 @@ def _decisions(member_id: int, n: int) -> None:
     for i in range(n):
         mod = mods[i % 3]
         post = make_post(author=member, title=f"Decided {i}")
-        moderation.set_locked(post, actor=mod, locked=True, reason=f"Locked because {i}")
+        content_actions.set_locked(post, actor=mod, locked=True, reason=f"Locked because {i}")
         target = make_reply(post, author=member) if i % 2 else post
-        moderation.remove(target, actor=mod, reason=f"Removed because {i}")
-    moderation.suspend(member, actor=mods[0], days=2, reason="A cooling-off")
-    moderation.lift(member, actor=mods[1], reason="Talked it through")
+        content_actions.remove(target, actor=mod, reason=f"Removed because {i}")
+    sanctions.suspend(member, actor=mods[0], days=2, reason="A cooling-off")
+    sanctions.lift(member, actor=mods[1], reason="Talked it through")
 
 
 def test_standing_queries_do_not_grow_with_decisions(app, client, bounded_page):

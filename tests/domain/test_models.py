@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.exc import StatementError
 
 from forum.domain.models import Post, Tag
-from forum.domain.services import tags
+from forum.domain.services import lifecycle, tags
 from forum.errors import DomainError
 from forum.extensions import db
 from tests.factories import make_post, make_tag
@@ -71,14 +71,13 @@ def test_slugify():
 
 def test_listing_rows_follow_the_post_status(app):
     from forum.domain.models import PostStatus, PostTag
-    from forum.domain.services import posts
 
     with app.app_context():
         post = make_post(status="pending", tags=[make_tag(), make_tag(kind="topic")])
         assert all(link.listed_at is None for link in post.tag_links)
         post.status = PostStatus.PUBLISHED
         post.published_at = post.created_at
-        posts.sync_listing(post)
+        lifecycle.sync_listing(post)
         db.session.commit()
         listed = db.session.scalars(db.select(PostTag.listed_at)).all()
         assert listed == [post.published_at, post.published_at]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from forum.domain.models import Notification, NotificationKind, Post, Reply, User
+from forum.domain.services import content_actions, review_queue
 from forum.extensions import db
 from tests.factories import make_post, make_reply, make_user
 from tests.feeds.conftest import publish, signed_in
@@ -40,11 +41,10 @@ def test_held_posts_notify_nobody_until_approved(app, community):
     assert notes(app, community["notify"]) == []
     with app.app_context():
         from forum.domain.models import ReviewItem
-        from forum.domain.services import moderation
 
         item_id = db.session.scalar(db.select(ReviewItem.id))
         mod = make_user(role="moderator")
-        moderation.approve(item_id, actor=mod)
+        review_queue.approve(item_id, actor=mod)
     [note] = notes(app, community["notify"])
     assert note.kind is NotificationKind.NEW_POST_IN_TAG
     assert fresh_id
@@ -56,10 +56,8 @@ def test_rejected_or_removed_content_disappears_from_notifications(app, communit
     reader = signed_in(app, "notify@example.test")
     assert "Soon removed" in reader.get("/notifications").get_data(as_text=True)
     with app.app_context():
-        from forum.domain.services import moderation
-
         post = db.session.scalar(db.select(Post).where(Post.title == "Soon removed"))
-        moderation.remove(post, actor=make_user(role="moderator"), reason="spam")
+        content_actions.remove(post, actor=make_user(role="moderator"), reason="spam")
     html = reader.get("/notifications").get_data(as_text=True)
     assert "Soon removed" not in html
     assert '<span class="count">' not in reader.get("/").get_data(as_text=True)

@@ -73,7 +73,7 @@ ACCESS = {
     "posts.reply": SIGNED_IN,
     "transparency.report": SIGNED_IN,
     # Someone else's post or reply: editing and deleting here are the author's own; moderators
-    # edit through moderation.edit (a reason, a log entry, the author told).
+    # edit through content_actions.edit (a reason, a log entry, the author told).
     "posts.edit": AUTHOR_ONLY,
     "posts.edit_reply": AUTHOR_ONLY,
     "posts.delete": AUTHOR_ONLY,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from forum.domain.models import Flag, FlagOutcome, PostStatus, User, utcnow
-from forum.domain.services import moderation
+from forum.domain.services import flags, site_settings
 from forum.extensions import db
 from tests.factories import make_post, make_user
 from tests.moderation.conftest import as_member, emails_to, log, open_items, the_post
@@ -71,19 +71,15 @@ def test_moderators_flags_weigh_more_than_new_members(app, people):
         old = make_user(joined=utcnow() - timedelta(days=300))
         for i in range(5):
             make_post(author=old, title=f"old {i}")
-        assert (
-            moderation.flag_weight(mod)
-            > moderation.flag_weight(old)
-            > moderation.flag_weight(newbie)
-        )
+        assert flags.flag_weight(mod) > flags.flag_weight(old) > flags.flag_weight(newbie)
         # A moderator's single flag reaches the default threshold of 3.
-        assert moderation.flag_weight(mod) >= moderation.setting("flag_hide_threshold")
+        assert flags.flag_weight(mod) >= site_settings.setting("flag_hide_threshold")
 
 
 def test_flaggers_whose_flags_are_often_rejected_weigh_less(app, people):
     with app.app_context():
         flagger = make_user(joined=utcnow() - timedelta(days=30))
-        before = moderation.flag_weight(flagger)
+        before = flags.flag_weight(flagger)
         for i in range(4):
             target = make_post(title=f"fine post {i}")
             db.session.add(
@@ -96,7 +92,7 @@ def test_flaggers_whose_flags_are_often_rejected_weigh_less(app, people):
                 )
             )
         db.session.commit()
-        assert moderation.flag_weight(flagger) < before / 2
+        assert flags.flag_weight(flagger) < before / 2
 
 
 def test_disagreeing_restores_hidden_content_and_clears_flags(app, client, people):

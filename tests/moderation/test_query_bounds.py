@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from forum.domain.models import FlagReason, User, utcnow
-from forum.domain.services import moderation
+from forum.domain.services import content_actions, flags, holds, sanctions
 from forum.extensions import db
 from tests.factories import make_post, make_reply, make_tag, make_user, signed_in
 
@@ -15,9 +15,9 @@ OLD = timedelta(days=200)
 
 def _hold(obj, author: User) -> None:
     """Screen `obj` as the app does on posting; a new member's first writing is held."""
-    decision = moderation.decide(author, title=getattr(obj, "title", ""), body=obj.body)
+    decision = holds.decide(author, title=getattr(obj, "title", ""), body=obj.body)
     assert decision.held
-    moderation.record(obj, decision)
+    holds.record(obj, decision)
     db.session.commit()
 
 
@@ -38,13 +38,13 @@ def _busy_week(mod_id: int, n: int) -> None:
         _hold(make_reply(shared, author=author, status="pending", body=f"Held reply {i}"), author)
         reported = make_post(author=steady, tags=tags, title=f"Reported {i}")
         for reader in readers[: 1 + i % 2]:
-            moderation.flag(reported, flagger=reader, reason=FlagReason.SPAM, details=f"ad {i}")
+            flags.flag(reported, flagger=reader, reason=FlagReason.SPAM, details=f"ad {i}")
         other = make_post(author=readers[i % 4], tags=tags, title=f"Acted on {i}")
         if i % 2:
-            moderation.remove(other, actor=mod, reason=f"Off topic {i}")
+            content_actions.remove(other, actor=mod, reason=f"Off topic {i}")
         else:
-            moderation.set_locked(other, actor=mod, locked=True, reason=f"Heated {i}")
-        moderation.suspend(make_user(), actor=mod, days=3, reason=f"Rude {i}")
+            content_actions.set_locked(other, actor=mod, locked=True, reason=f"Heated {i}")
+        sanctions.suspend(make_user(), actor=mod, days=3, reason=f"Rude {i}")
 
 
 def test_queue_queries_do_not_grow_with_items_authors_or_flags(app, client, bounded_page):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from forum.domain.models import PostStatus, ReviewItem
-from forum.domain.services import moderation
+from forum.domain.models import PostStatus, ReviewItem, User
+from forum.domain.services import holds, review_queue
 from forum.errors import Conflict
 from forum.extensions import db
 from tests.moderation.conftest import as_member, emails_to, log, open_items, the_post, write
@@ -72,7 +72,7 @@ def test_reject_needs_a_reason_and_the_author_keeps_their_text_to_resubmit(app, 
     done = mo.post(
         f"/moderation/items/{item.id}/reject",
         data={
-            "template": moderation.REJECTION_TEMPLATES[1],
+            "template": review_queue.REJECTION_TEMPLATES[1],
             "reason": "Please drop the shop link.",
         },
     )
@@ -127,13 +127,13 @@ def test_concurrent_claims_in_the_service_only_one_wins(app, people):
     write(nell, title="Race")
     [item] = open_items(app)
     with app.app_context():
-        mo = db.session.get(moderation.User, people["mod"])
-        two = db.session.get(moderation.User, people["mod2"])
+        mo = db.session.get(User, people["mod"])
+        two = db.session.get(User, people["mod2"])
         loaded = db.session.get(ReviewItem, item.id)
         assert loaded.state.value == "open"  # both "see" it open
-        moderation.approve(item.id, actor=mo)
+        review_queue.approve(item.id, actor=mo)
         try:
-            moderation.remove_item(item.id, actor=two, reason="spam")
+            review_queue.remove_item(item.id, actor=two, reason="spam")
         except Conflict as err:
             assert "mod_mo" in err.message
         else:
@@ -150,7 +150,7 @@ def test_a_long_queue_says_how_many_wait_beyond_the_first_page(app, people):
         tag, newcomer = make_tag(), make_user(joined=utcnow())
         for i in range(53):
             post = make_post(author=newcomer, tags=[tag], status="pending", title=f"Held {i}")
-            moderation.record(post, moderation.decide(newcomer, title=post.title, body=post.body))
+            holds.record(post, holds.decide(newcomer, title=post.title, body=post.body))
         db.session.commit()
     html = as_member(app, "mo@example.test").get("/moderation/queue").get_data(as_text=True)
     assert "53 waiting: urgent first, then the oldest." in html

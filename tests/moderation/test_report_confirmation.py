@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from forum.domain.models import Flag, FlagReason, Post, Reply, SiteSetting, User, utcnow
-from forum.domain.services import moderation
+from forum.domain.services import flags
 from forum.extensions import db
 from tests.factories import login, make_post, make_reply, make_user, signed_in
 
@@ -175,7 +175,7 @@ def test_reported_marks_cost_one_query_however_many_replies_were_reported(
             make_reply(post, author=make_user(), body=f"Reply {i}")
         for reply in db.session.scalars(db.select(Reply).where(Reply.post_id == post.id)):
             if reply.id != world["second"]:
-                moderation.flag(reply, flagger=reader, reason=FlagReason.SPAM)
+                flags.flag(reply, flagger=reader, reason=FlagReason.SPAM)
 
     html = bounded_page(client, world["url"], grow=more_reports, at_most=6)
     assert html.count('class="reported">Reported') == 8

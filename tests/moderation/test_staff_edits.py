@@ -16,7 +16,7 @@ from forum.domain.models import (
     User,
     utcnow,
 )
-from forum.domain.services import moderation
+from forum.domain.services import flags
 from forum.extensions import db
 from tests.factories import make_post, make_reply
 from tests.moderation.conftest import (
@@ -215,7 +215,7 @@ def test_editing_a_post_hidden_by_reports_before_approving_it_again_is_a_redacti
     with app.app_context():
         flagger = db.session.get(User, people["mod2"])
         post = db.session.get(Post, post_id)
-        result = moderation.flag(post, flagger=flagger, reason=FlagReason.PERSONAL_INFO)
+        result = flags.flag(post, flagger=flagger, reason=FlagReason.PERSONAL_INFO)
         assert result.hidden
     [item] = open_items(app)
     mo = as_member(app, "mo@example.test")

@@ -9,7 +9,7 @@ import pytest
 
 from forum.domain import policies
 from forum.domain.models import PostStatus, User, UserStatus, utcnow
-from forum.domain.services import moderation
+from forum.domain.services import content_actions, sanctions
 from forum.errors import DomainError, NotAllowed
 from forum.extensions import db
 from tests.factories import login, make_user
@@ -80,7 +80,7 @@ def test_banned_or_suspended_staff_have_no_powers_in_the_services_either(app, pe
         for staff in (admin, mod):
             assert not policies.is_moderator(staff)
             with pytest.raises(NotAllowed):
-                moderation.remove(post, actor=staff, reason="No")
+                content_actions.remove(post, actor=staff, reason="No")
         assert not policies.is_admin(admin)
         assert not policies.is_editor(editor) and not policies.can_edit_articles(editor)
     assert the_post(app, "Earlier post 0").status is PostStatus.PUBLISHED
@@ -108,7 +108,7 @@ def test_nobody_lifts_their_own_suspension(app, people):
     with app.app_context():
         mod = db.session.get(User, people["mod"])
         with pytest.raises(DomainError, match="your own account"):
-            moderation.lift(mod, actor=mod, reason="Mine")
+            sanctions.lift(mod, actor=mod, reason="Mine")
 
 
 def test_only_admins_lift_a_sanction_on_staff(app, people):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from forum.domain.models import Draft, Post, PostStatus, User, utcnow
 from forum.domain.models.post import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
-from forum.domain.services import moderation
+from forum.domain.services import holds
 from forum.extensions import db
 from tests.factories import make_tag, signed_in
 
@@ -254,9 +254,9 @@ def test_members_who_cannot_post_are_told_why_instead_of_given_the_form(
 
 def test_held_posts_go_to_their_page_waiting_for_review(app, client, tags, monkeypatch):
     monkeypatch.setattr(
-        moderation,
+        holds,
         "decide",
-        lambda author, **kw: moderation.Decision(PostStatus.PENDING, ["first post"]),
+        lambda author, **kw: holds.Decision(PostStatus.PENDING, ["first post"]),
     )
     signed_in(app, client)
     response = client.post("/posts/new", data=STORY)

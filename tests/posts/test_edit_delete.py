@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from forum.domain.models import Post, PostStatus, Reply, Revision, User, utcnow
-from forum.domain.services import moderation
+from forum.domain.services import holds
 from forum.extensions import db
 from tests.factories import make_post, make_reply, make_tag, signed_in
 
@@ -171,9 +171,9 @@ def test_edits_go_through_moderation_and_may_be_held(app, client, own_post, monk
 
     def hold(author, **kwargs):
         calls.append(kwargs)
-        return moderation.Decision(PostStatus.PENDING, ["A moderator will look at this change."])
+        return holds.Decision(PostStatus.PENDING, ["A moderator will look at this change."])
 
-    monkeypatch.setattr(moderation, "decide", hold)
+    monkeypatch.setattr(holds, "decide", hold)
     assert client.post(f"/posts/{post_id}/edit", data=EDIT).status_code == 302
     assert calls and calls[0]["is_edit"] is True
     assert load(app, Post, post_id).status is PostStatus.PENDING

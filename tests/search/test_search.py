@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from forum.domain.models import Post, utcnow
-from forum.domain.services import moderation, posts
+from forum.domain.services import content_actions, posts
 from forum.extensions import db
 from tests.factories import login, make_article, make_post, make_reply, make_tag, make_user
 
@@ -238,12 +238,12 @@ def test_the_index_follows_edits_removal_moderation_and_erasure(app, client, wor
     with app.app_context():
         mod = make_user(role="moderator")
         mod_id = mod.id
-        moderation.remove(db.session.get(Post, post_id), actor=mod, reason="test")
+        content_actions.remove(db.session.get(Post, post_id), actor=mod, reason="test")
     assert titles(client.get("/search?q=porridge").get_data(as_text=True)) == []
     with app.app_context():
         from forum.domain.models import User
 
-        moderation.restore(
+        content_actions.restore(
             db.session.get(Post, post_id), actor=db.session.get(User, mod_id), reason="ok"
         )
     assert "Changed words" in titles(client.get("/search?q=porridge").get_data(as_text=True))

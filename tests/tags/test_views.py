@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from forum.domain.models import Post, Tag, utcnow
+from forum.domain.services import lifecycle
 from forum.extensions import db
 from tests.factories import make_article, make_post, make_reply, make_tag, make_user, relate
 
@@ -296,11 +297,9 @@ def test_signed_out_readers_get_the_cached_page_until_it_changes(app, client, co
         post_id = post.id
     assert "Second story" in client.get("/tags/azathioprine").get_data(as_text=True)
     with app.app_context():
-        from forum.domain.services import posts as post_service
-
         post = db.session.get(Post, post_id)
         post.status = post.status.REMOVED
-        post_service.sync_listing(post)
+        lifecycle.sync_listing(post)
         db.session.commit()
     assert "Second story" not in client.get("/tags/azathioprine").get_data(as_text=True)
     with app.app_context():

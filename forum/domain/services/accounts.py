@@ -1,7 +1,7 @@
-"""Accounts: joining, proving an email address, passwords, exporting and erasing one’s data.
+"""Accounts: joining, proving an email address, passwords, and accounts operators create.
 
 Each public function is one unit of work and commits once. Emails are composed by the web
-layer (forum/auth/emails.py) from the tokens made here, after the change is committed.
+layer (forum/account_emails.py) from the tokens made here, after the change is committed.
 """
 
 from __future__ import annotations
@@ -9,26 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.domain.models import (
-    Draft,
-    OutboxEmail,
-    Post,
-    PostStatus,
-    PostTag,
-    Reply,
-    Revision,
     User,
     UserRole,
     UserStatus,
     name_key,
     utcnow,
 )
-from forum.domain.services import credentials, search
-from forum.domain.services import tags as tag_service
+from forum.domain.services import credentials
 from forum.errors import DomainError, NotAllowed, Problems
 from forum.extensions import db
 
@@ -318,6 +310,17 @@ def request_email_change(user: User, *, password: str, new_email: str) -> str:
     return verification_token(user, new_email)
 
 
+def find_member(pseudonym: str) -> User | None:
+    """The account called `pseudonym` (any capitalisation), erased or not, or None."""
+    return db.session.scalar(select(User).where(User.pseudonym_key == name_key(pseudonym)))
+
+
+def find_subscriber(user_id: object) -> User | None:
+    """The account an emailed unsubscribe link names (None if it is gone or erased)."""
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    return None if user is None or user.is_erased else user
+
+
 def email_is_taken(email: str, *, by_other_than: User) -> bool:
     return (
         db.session.scalar(
@@ -325,74 +328,6 @@ def email_is_taken(email: str, *, by_other_than: User) -> bool:
         )
         is not None
     )
-
-
-# --- export and erasure --------------------------------------------------------------------------
-
-
-class ErasureChoice(Enum):
-    DELETE_POSTS = "delete"  # their stories, threads and replies are removed and blanked
-    KEEP_ANONYMOUSLY = "keep"  # they stay, shown as written by "a former member"
-
-
-def erase_account(user: User, *, password: str, choice: ErasureChoice) -> None:
-    """Erase a member’s personal data for good; their writing is blanked or kept anonymously.
-
-    Rows stay as tombstones (ids, timestamps) so threads keep their shape and counts stay true."""
-    if not password_matches(user, password):
-        raise DomainError("That isn’t your password.", field="password")
-    now = utcnow()
-    posts = db.session.scalars(select(Post).where(Post.author_id == user.id)).all()
-    replies = db.session.scalars(select(Reply).where(Reply.author_id == user.id)).all()
-    touched_tags = {link.tag_id for post in posts for link in post.tag_links}
-    if choice is ErasureChoice.DELETE_POSTS:
-        for post in posts:
-            post.title, post.body, post.body_html, post.excerpt = "[removed]", "", "", ""
-            post.experience_duration = post.experience_status = None
-            if post.status is not PostStatus.REMOVED:
-                post.status, post.removed_at, post.removed_by_id = PostStatus.REMOVED, now, user.id
-                post.removal_reason = None
-        for reply in replies:
-            if reply.status is PostStatus.PUBLISHED:
-                reply.post.reply_count -= 1
-                touched_tags |= {link.tag_id for link in reply.post.tag_links}
-            reply.body, reply.body_html = "", ""
-            if reply.status is not PostStatus.REMOVED:
-                reply.status, reply.removed_at, reply.removed_by_id = (
-                    PostStatus.REMOVED,
-                    now,
-                    user.id,
-                )
-        db.session.execute(
-            delete(Revision).where(
-                or_(
-                    Revision.post_id.in_([p.id for p in posts]),
-                    Revision.reply_id.in_([r.id for r in replies]),
-                )
-            )
-        )
-        db.session.execute(
-            update(PostTag).where(PostTag.post_id.in_([p.id for p in posts])).values(listed_at=None)
-        )
-        search.forget(posts, replies)  # the words leave the index too
-    else:
-        for obj in (*posts, *replies):
-            obj.author_id = None
-            if obj.removed_by_id == user.id:
-                obj.removed_by_id = None
-        db.session.execute(
-            update(Revision).where(Revision.editor_id == user.id).values(editor_id=None)
-        )
-    db.session.execute(delete(Draft).where(Draft.author_id == user.id))
-    if user.email:
-        db.session.execute(delete(OutboxEmail).where(OutboxEmail.to_address == user.email))
-    user.pseudonym = user.pseudonym_key = f"former-member-{user.id}"
-    user.email = user.pending_email = user.password_hash = None
-    user.age_confirmed_at = user.health_consent_at = user.email_verified_at = None
-    user.status, user.erased_at = UserStatus.ERASED, now
-    user.session_version += 1
-    tag_service.touch(touched_tags)
-    db.session.commit()
 
 
 # --- operators ----------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from forum.domain.models import (
     AliasKind,
     Article,
     ModAction,
-    ModerationAction,
     Post,
     PostTag,
     RelationKind,
@@ -35,7 +34,7 @@ from forum.domain.models import (
     name_key,
 )
 from forum.domain.models.tag import MAX_DEFINITION_LENGTH
-from forum.domain.services import moderation
+from forum.domain.services import moderation_log
 from forum.domain.services import tags as tag_service
 from forum.errors import DomainError, NotFound
 from forum.extensions import db
@@ -59,24 +58,6 @@ class TagDraft:
     description: str = ""
 
 
-@dataclass(frozen=True)
-class RelationView:
-    relation: TagRelation
-    heading: str  # "Used for", "Treated with", ...
-    other: Tag
-
-
-@dataclass(frozen=True)
-class TagDesk:
-    """Everything the tag editing page shows."""
-
-    tag: Tag
-    relations: list[RelationView]
-    merges: list[tuple[ModerationAction, Tag]]  # merges into this tag that can be undone
-    merged_into: Tag | None
-    log: list[ModerationAction]
-
-
 # --- reading ------------------------------------------------------------------------------------
 
 
@@ -96,38 +77,6 @@ def all_tags() -> tuple[dict[TagKind, list[Tag]], list[Tag]]:
         )
     )
     return grouped, merged
-
-
-def desk(tag: Tag) -> TagDesk:
-    """The tag, its relations (with ids, for removing), merges to undo and its recent log."""
-    from forum.domain.services import merging
-
-    rows = tag_service.relations_of(tag, TagRelation.kind)
-    relations = [
-        RelationView(
-            relation,
-            tag_service.RELATION_HEADINGS[
-                (relation.kind, "out" if relation.subject_id == tag.id else "in")
-            ],
-            other,
-        )
-        for relation, other in rows
-    ]
-    log = list(
-        db.session.scalars(
-            select(ModerationAction)
-            .where(ModerationAction.tag_id == tag.id)
-            .options(selectinload(ModerationAction.actor))
-            .order_by(ModerationAction.id.desc())
-            .limit(20)
-        )
-    )
-    merged_into = db.session.get(Tag, tag.merged_into_id) if tag.merged_into_id else None
-    if merged_into is not None:  # its own page offers to undo the merge that hid it
-        merges = [(e, m) for e, m in merging.undoable_merges(merged_into) if m.id == tag.id]
-    else:
-        merges = merging.undoable_merges(tag)
-    return TagDesk(tag, relations, merges, merged_into, log)
 
 
 # --- keeping pages and links right ---------------------------------------------------------------
@@ -194,7 +143,7 @@ def rerender_wiki_links(names: Iterable[str]) -> int:
 
 
 def _log(actor: User, tag: Tag, what: str, **details) -> None:
-    moderation.log_action(
+    moderation_log.log_action(
         actor,
         ModAction.EDIT_TAG,
         tag=tag,

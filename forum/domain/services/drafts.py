@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from forum.domain import policies
 from forum.domain.models import Draft, User
 from forum.domain.models.post import MAX_BODY_LENGTH, MAX_DURATION_LENGTH, MAX_TITLE_LENGTH
-from forum.domain.services.posts import PostDraft
+from forum.domain.services.post_text import PostDraft
 from forum.errors import DomainError, NotFound
 from forum.extensions import db
 

@@ -29,7 +29,7 @@ from forum.domain.models import (
     utcnow,
 )
 from forum.domain.models.article import MAX_ARTICLE_TITLE_LENGTH, MAX_SUMMARY_LENGTH
-from forum.domain.services import posts
+from forum.domain.services import lifecycle
 from forum.domain.services import tags as tag_service
 from forum.errors import DomainError, NotFound, Problems
 from forum.extensions import db
@@ -311,7 +311,7 @@ def _apply(article: Article, draft: ArticleDraft, pins: list[tuple[Tag, int]]) -
     article.last_reviewed_on = draft.last_reviewed_on
     article.review_due_on = draft.review_due_on or default_review_due(draft.last_reviewed_on)
     with db.session.no_autoflush:
-        posts.render_into(article, draft.body, min_heading=2)
+        lifecycle.render_into(article, draft.body, min_heading=2)
     if article.status is ArticleStatus.PUBLISHED and article.published_at is None:
         article.published_at = utcnow()
     wanted = {tag.id: (tag, position) for tag, position in pins}

@@ -15,7 +15,7 @@ from forum.domain.models import (
     User,
     utcnow,
 )
-from forum.domain.services.posts import Cursor, Page, _card_options, _page_of_posts
+from forum.domain.services.listings import Cursor, Page, card_options, page_of_posts
 from forum.errors import DomainError
 from forum.extensions import db
 
@@ -117,6 +117,6 @@ def feed(
         select(Post)
         .join(listing, listing.c.post_id == Post.id)
         .order_by(listing.c.listed_at.desc(), Post.id.desc())
-        .options(*_card_options())
+        .options(*card_options())
     )
-    return _page_of_posts(query, limit, lambda p: Cursor(p.published_at, p.id))
+    return page_of_posts(query, limit, lambda p: Cursor(p.published_at, p.id))

@@ -22,8 +22,6 @@ from forum.domain.models import (
     ArticlePin,
     ModAction,
     ModerationAction,
-    Post,
-    PostStatus,
     PostTag,
     RelationKind,
     Tag,
@@ -33,7 +31,7 @@ from forum.domain.models import (
     User,
     name_key,
 )
-from forum.domain.services import curation, moderation
+from forum.domain.services import curation, lifecycle, moderation_log
 from forum.domain.services import tags as tag_service
 from forum.errors import Conflict, DomainError, NotFound
 from forum.extensions import db
@@ -94,7 +92,7 @@ def merge_tags(merged: Tag, survivor: Tag, *, actor: User, reason: str = "") -> 
     moved["former_alias"] = former.id
     tag_service.touch(pages)
     curation.rerender_wiki_links(names)
-    entry = moderation.log_action(
+    entry = moderation_log.log_action(
         actor,
         ModAction.MERGE_TAGS,
         tag=survivor,
@@ -302,7 +300,7 @@ def undo_merge(entry_id: int, *, actor: User, reason: str = "") -> Tag:
     pages = {merged.id, survivor.id} | curation.cotagged_ids([merged.id])
     tag_service.touch(pages | curation.related_ids(merged.id))
     curation.rerender_wiki_links(curation.names_of(merged))
-    moderation.log_action(
+    moderation_log.log_action(
         actor,
         ModAction.UNMERGE_TAGS,
         tag=survivor,
@@ -336,24 +334,8 @@ def _restore_posts(merged: int, survivor: int, moved: dict) -> None:
         .values(tag_id=merged),
         execution_options={"synchronize_session": False},
     )
-    pinned = {post_id: _when(at) for post_id, at in moved["post_duplicates"]}
-    if not pinned:
-        return
-    rows = db.session.execute(
-        select(Post.id, Post.status, Post.published_at).where(Post.id.in_(pinned))
-    ).all()
-    db.session.execute(
-        insert(PostTag),
-        [
-            {
-                "post_id": post_id,
-                "tag_id": merged,
-                "listed_at": published_at if status is PostStatus.PUBLISHED else None,
-                "pinned_at": pinned[post_id],
-            }
-            for post_id, status, published_at in rows
-        ],
-    )
+    # Posts the survivor already had lose the link to it: they go back on the merged tag.
+    lifecycle.list_on_tag(merged, {post_id: _when(at) for post_id, at in moved["post_duplicates"]})
 
 
 def _restore_follows(merged: int, survivor: int, moved: dict) -> None:

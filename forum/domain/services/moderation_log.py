@@ -1,9 +1,10 @@
-"""Reading the moderation log: what each reader may see of an entry.
+"""The moderation log: writing its append-only entries (log_action), and what each reader may
+see of them.
 
 Moderators read it in full. Members read the decisions about their own writing in plain words:
 no rule codes, and nothing they wrote quoted back. The public reads what happened and why, without
 who, what anyone wrote, or a rule that says something about a person (policies.is_public_rule).
-Each function takes entries from moderation.log_entries() and costs at most one query.
+Each reading function takes entries from log_entries() and costs at most one query.
 """
 
 from __future__ import annotations
@@ -12,9 +13,23 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
 from forum.domain import policies
-from forum.domain.models import ModAction, ModerationAction, RuleCategory
+from forum.domain.models import (
+    ModAction,
+    ModerationAction,
+    Post,
+    Reply,
+    RuleCategory,
+    ScreeningRule,
+    Tag,
+    User,
+    utcnow,
+)
 from forum.domain.services import screening
+from forum.extensions import db
 
 # A hold the public may not see the rules of reads like every other hold (a new member's first
 # posts are held too), so it says nothing about the person who wrote it.
@@ -50,7 +65,7 @@ class LogLine:
 
 def for_staff(entries: Sequence[ModerationAction]) -> list[LogLine]:
     """Everything. A hold's reason already names each rule with its explanation and what was
-    found (moderation.decide), so its codes are not repeated beside it."""
+    found (holds.decide), so its codes are not repeated beside it."""
     return [
         LogLine(e, "" if e.action is ModAction.HOLD else _codes_text(e), e.reason) for e in entries
     ]
@@ -125,3 +140,64 @@ def _public_reason(entry: ModerationAction) -> str:
     for pattern, replacement in _REDACT:
         text = pattern.sub(replacement, text)
     return text[:200] + ("…" if len(text) > 200 else "")
+
+
+def log_action(
+    actor: User | None,
+    action: ModAction,
+    *,
+    target: Post | Reply | None = None,
+    user: User | None = None,
+    tag: Tag | None = None,
+    rule: ScreeningRule | None = None,
+    setting_key: str | None = None,
+    reason: str = "",
+    rule_code: str = "",
+    details: str = "",
+) -> ModerationAction:
+    entry = ModerationAction(
+        actor_id=actor.id if actor else None,
+        action=action,
+        reason=reason or "",
+        rule_code=rule_code or "",
+        details=details or "",
+        setting_key=setting_key,
+        created_at=utcnow(),
+    )
+    if target is not None:
+        entry.post_id = target.id if isinstance(target, Post) else None
+        entry.reply_id = target.id if isinstance(target, Reply) else None
+        entry.subject_user_id = target.author_id
+    if user is not None:
+        entry.user_id = entry.subject_user_id = user.id
+    if tag is not None:
+        entry.tag_id = tag.id
+    if rule is not None:
+        entry.rule_id = rule.id
+    db.session.add(entry)
+    return entry
+
+
+def log_entries(
+    *,
+    action: ModAction | None = None,
+    actor_id: int | None = None,
+    subject_user_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = 50,
+) -> list[ModerationAction]:
+    query = (
+        select(ModerationAction)
+        .options(joinedload(ModerationAction.actor), joinedload(ModerationAction.subject_user))
+        .order_by(ModerationAction.id.desc())
+        .limit(limit)
+    )
+    if action is not None:
+        query = query.where(ModerationAction.action == action)
+    if actor_id is not None:
+        query = query.where(ModerationAction.actor_id == actor_id)
+    if subject_user_id is not None:
+        query = query.where(ModerationAction.subject_user_id == subject_user_id)
+    if before_id is not None:
+        query = query.where(ModerationAction.id < before_id)
+    return list(db.session.scalars(query))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import aliased, joinedload
 
+from forum import jobs
 from forum.domain.models import (
     FollowMode,
     Notification,
@@ -29,6 +30,10 @@ from forum.domain.models import (
 from forum.extensions import db
 
 _REACHABLE = (UserStatus.ACTIVE, UserStatus.SUSPENDED)
+
+# Jobs the domain asks for by name; the feeds feature registers what runs them (create_app).
+ANNOUNCE_POST = "announce_post"
+ANNOUNCE_REPLY = "announce_reply"
 
 
 def _already(kind: NotificationKind, *, post_id=None, reply_id=None):
@@ -241,10 +246,9 @@ def mark_all_read(user: User) -> int:
 
 def announce(obj: Post | Reply) -> None:
     """Call after committing a first publication: followers and thread participants are told
-    in the background (forum/feeds/jobs.py), and only if it is still published by then."""
-    from forum import jobs
-
+    in the background (the jobs ANNOUNCE_POST and ANNOUNCE_REPLY), and only if it is still
+    published by then."""
     if isinstance(obj, Post):
-        jobs.enqueue("forum.feeds.jobs.announce_post", obj.id)
+        jobs.enqueue(ANNOUNCE_POST, obj.id)
     else:
-        jobs.enqueue("forum.feeds.jobs.announce_reply", obj.id)
+        jobs.enqueue(ANNOUNCE_REPLY, obj.id)

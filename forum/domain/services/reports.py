@@ -1,7 +1,7 @@
 """What a reader has reported, as they see it: "Reported" in place of the report link, and a
 calm note (not an error) when they open or send a report a second time.
 
-Raising a report is moderation.flag; this module only reads a reader's own flags.
+Raising a report is flags.flag; this module only reads a reader's own flags.
 """
 
 from __future__ import annotations

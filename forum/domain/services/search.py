@@ -2,10 +2,11 @@
 
 One service, two engines: SQLite FTS5 (bm25, title weighted 10:1) on the embedded database and
 PostgreSQL full-text search (a weighted tsvector with a GIN index; title A, body B) in
-production. Any query string is parsed here into terms, "quoted phrases", OR and -exclusions,
-then compiled into each engine's syntax from quoted or bound pieces, so no input can cause a
-syntax error. Names of drugs, conditions and topics are expanded through the alias table:
-"Imuran" also finds "azathioprine", and posts tagged azathioprine even if they don't say it.
+production. Any query string is parsed into terms, "quoted phrases", OR and -exclusions, then
+compiled into each engine's syntax from quoted or bound pieces (search_query.py), so no input
+can cause a syntax error. Names of drugs, conditions and topics are expanded through the alias
+table: "Imuran" also finds "azathioprine", and posts tagged azathioprine even if they don't
+say it. The documents themselves are kept in step by search_index.py.
 
 Results are drawn from the newest CANDIDATES matches the viewer may see (visibility is decided
 by joining each document to its post, reply or article), plus the newest posts tagged with a
@@ -15,10 +16,8 @@ the size of the site (on PostgreSQL in two bounded steps: see WINDOW).
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from html import escape
 
 from markupsafe import Markup
 from sqlalchemy import bindparam, select, text
@@ -30,223 +29,15 @@ from forum.domain.models import (
     Reply,
     SearchDocument,
     Tag,
-    name_key,
 )
-from forum.domain.services import tags as tag_service
+from forum.domain.services import search_query
 from forum.extensions import db
-from forum.text import plain_text
+from forum.text import search_snippet
 
-MAX_QUERY_LENGTH = 200
-MAX_TERMS = 12
-MAX_ALTERNATIVES = 8
 CANDIDATES = 100
 PAGE_SIZE = 20
 MAX_PAGES = CANDIDATES // PAGE_SIZE
 KINDS = ("story", "thread", "article")
-
-# --- keeping documents in step -----------------------------------------------------------------
-
-
-def sync(obj: Post | Reply | Article) -> None:
-    """Store the current text of a post, reply or article in its search document (the
-    caller's transaction). Visibility is checked at query time, so this only tracks text."""
-    with db.session.no_autoflush:  # nothing half-built may be flushed on the way
-        doc = _document_of(obj)
-    doc.title = "" if isinstance(obj, Reply) else obj.title[:300]
-    summary = getattr(obj, "summary", "") or ""
-    doc.body = f"{summary}\n{plain_text(obj.body)}" if summary else plain_text(obj.body)
-
-
-def _document_of(obj: Post | Reply | Article) -> SearchDocument:
-    doc = None
-    if obj.id is not None:
-        query = select(SearchDocument)
-        if isinstance(obj, Reply):
-            query = query.where(SearchDocument.reply_id == obj.id)
-        elif isinstance(obj, Post):
-            query = query.where(SearchDocument.post_id == obj.id, SearchDocument.reply_id.is_(None))
-        else:
-            query = query.where(SearchDocument.article_id == obj.id)
-        doc = db.session.scalar(query)
-    if doc is None:
-        if isinstance(obj, Reply):
-            doc = SearchDocument(reply=obj, post=obj.post)
-        elif isinstance(obj, Post):
-            doc = SearchDocument(post=obj)
-        else:
-            doc = SearchDocument(article=obj)
-        db.session.add(doc)
-    return doc
-
-
-def forget(posts: list[Post], replies: list[Reply]) -> None:
-    """Drop the documents of erased writing (their text must leave the index too)."""
-    from sqlalchemy import delete, or_
-
-    post_ids = [p.id for p in posts]
-    reply_ids = [r.id for r in replies]
-    db.session.execute(
-        delete(SearchDocument).where(
-            or_(
-                SearchDocument.reply_id.in_(reply_ids),
-                SearchDocument.post_id.in_(post_ids) & SearchDocument.reply_id.is_(None),
-            )
-        )
-    )
-
-
-def reindex_all(batch: int = 500) -> int:
-    """Rebuild every document from the current text (`flask --app forum search-reindex`)."""
-    count = 0
-    for model in (Post, Reply, Article):
-        last = 0
-        while True:
-            rows = db.session.scalars(
-                select(model).where(model.id > last).order_by(model.id).limit(batch)
-            ).all()
-            if not rows:
-                break
-            for obj in rows:
-                sync(obj)
-                count += 1
-            last = rows[-1].id
-            db.session.commit()
-    return count
-
-
-# --- understanding the query -------------------------------------------------------------------
-
-_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
-
-
-@dataclass
-class Term:
-    """One thing to look for: alternatives (a word or phrase, plus what it is also called)."""
-
-    alternatives: list[str]
-    negated: bool = False
-
-
-@dataclass
-class ParsedQuery:
-    groups: list[list[Term]] = field(default_factory=list)  # OR of ANDs
-    tags: list[Tag] = field(default_factory=list)  # named in the query (by name or alias)
-    shortened: bool = False
-
-    @property
-    def empty(self) -> bool:
-        return not any(any(not t.negated for t in group) for group in self.groups)
-
-    @property
-    def words(self) -> list[str]:
-        return [
-            w
-            for g in self.groups
-            for t in g
-            if not t.negated
-            for a in t.alternatives
-            for w in _WORD.findall(a)
-        ]
-
-
-def _words_of(chunk: str) -> str:
-    return " ".join(_WORD.findall(chunk))
-
-
-def parse(raw: str) -> ParsedQuery:
-    """Any string -> terms. Quotes make phrases, OR (in capitals) offers alternatives, a leading
-    minus excludes. Everything else (operators, emoji, markup) is just ignored."""
-    parsed = ParsedQuery()
-    raw = (raw or "").replace("\x00", "")
-    if len(raw) > MAX_QUERY_LENGTH:
-        raw, parsed.shortened = raw[:MAX_QUERY_LENGTH], True
-    group: list[Term] = []
-    for match in _TOKEN.finditer(raw):
-        phrase, word = match.group(1), match.group(2)
-        if word == "OR":
-            if group:
-                parsed.groups.append(group)
-            group = []
-            continue
-        negated = False
-        if word and word.startswith("-") and len(word) > 1:
-            negated, word = True, word[1:]
-        cleaned = _words_of(phrase if phrase is not None else word)
-        if not cleaned:
-            continue
-        if sum(len(g) for g in parsed.groups) + len(group) >= MAX_TERMS:
-            parsed.shortened = True
-            break
-        group.append(Term([cleaned], negated))
-    if group:
-        parsed.groups.append(group)
-    _expand_aliases(parsed)
-    return parsed
-
-
-def _expand_aliases(parsed: ParsedQuery) -> None:
-    """A term that names a tag (by name or any alias) also matches the tag's other names."""
-    for group in parsed.groups:
-        for term in group:
-            if term.negated:
-                continue
-            found = tag_service.resolve_name(term.alternatives[0])
-            if found is None:
-                continue
-            tag = found.tag
-            if tag not in parsed.tags:
-                parsed.tags.append(tag)
-            names = [tag.name] + [a.name for a in tag.aliases]
-            for name in names:
-                words = _words_of(name)
-                if words and name_key(words) not in {name_key(a) for a in term.alternatives}:
-                    term.alternatives.append(words)
-            term.alternatives = term.alternatives[:MAX_ALTERNATIVES]
-
-
-def fts5_match(parsed: ParsedQuery) -> str:
-    """The query in FTS5 syntax, every word and phrase double-quoted (so never a syntax error)."""
-
-    def quoted(text: str) -> str:
-        return '"' + text.replace('"', "") + '"'
-
-    groups = []
-    for group in parsed.groups:
-        positives = [t for t in group if not t.negated]
-        if not positives:
-            continue
-        parts = []
-        for term in positives:
-            alts = [quoted(a) for a in term.alternatives]
-            parts.append(alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")")
-        expression = " AND ".join(parts)
-        for term in (t for t in group if t.negated):
-            expression = f"({expression}) NOT {quoted(term.alternatives[0])}"
-        groups.append(expression)
-    return " OR ".join(f"({g})" for g in groups)
-
-
-def pg_tsquery(parsed: ParsedQuery, *, phrases: bool = True) -> tuple[str, dict[str, str]]:
-    """The query as a PostgreSQL tsquery expression over bound parameters."""
-    params: dict[str, str] = {}
-
-    def piece(text: str) -> str:
-        name = f"q{len(params)}"
-        params[name] = text
-        function = "phraseto_tsquery" if phrases and " " in text else "plainto_tsquery"
-        return f"{function}('english', :{name})"
-
-    groups = []
-    for group in parsed.groups:
-        positives = [t for t in group if not t.negated]
-        if not positives:
-            continue
-        parts = ["(" + " || ".join(piece(a) for a in t.alternatives) + ")" for t in positives]
-        parts += ["!!" + piece(t.alternatives[0]) for t in group if t.negated]
-        groups.append("(" + " && ".join(parts) + ")")
-    return " || ".join(groups), params
-
 
 # --- searching ---------------------------------------------------------------------------------
 
@@ -270,7 +61,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class Results:
-    parsed: ParsedQuery
+    parsed: search_query.ParsedQuery
     hits: list[Hit]
     page: int
     has_more: bool
@@ -331,7 +122,7 @@ def _filters_sql(filters: Filters, params: dict) -> str:
     return clause + kind_clause
 
 
-def _tag_hits_sql(parsed: ParsedQuery, params: dict, where: str) -> str:
+def _tag_hits_sql(parsed: search_query.ParsedQuery, params: dict, where: str) -> str:
     """The newest visible posts tagged with a tag the query names (through the post_tags
     listing index), and articles pinned to it: "Imuran" finds what is tagged azathioprine."""
     if not parsed.tags:
@@ -410,13 +201,15 @@ def _pg_text_hits(expression: str, params: dict, where: str) -> list[int]:
     return found + list(older)
 
 
-def _ranked_ids(parsed: ParsedQuery, filters: Filters, page: int) -> tuple[list[int], int]:
+def _ranked_ids(
+    parsed: search_query.ParsedQuery, filters: Filters, page: int
+) -> tuple[list[int], int]:
     """(document ids for this page, best first; how many candidates there were)."""
     params: dict = {"candidates": CANDIDATES, "limit": PAGE_SIZE + 1, "offset": page * PAGE_SIZE}
     where = _filters_sql(filters, params)
     tag_hits = _tag_hits_sql(parsed, params, where)
     if db.engine.dialect.name == "postgresql":
-        expression, terms = pg_tsquery(parsed)
+        expression, terms = search_query.pg_tsquery(parsed)
         params.update(terms)
         hits = _pg_text_hits(expression, params, where)
         tagged = db.session.execute(text(tag_hits), params).scalars().all() if parsed.tags else []
@@ -436,7 +229,7 @@ def _ranked_ids(parsed: ParsedQuery, filters: Filters, page: int) -> tuple[list[
         statement = text(sql).bindparams(bindparam("ids", expanding=True))
         rows = db.session.execute(statement, {**params, "ids": ids}).all()
     else:
-        params["match"] = fts5_match(parsed)
+        params["match"] = search_query.fts5_match(parsed)
         sql = (
             "WITH m AS (SELECT rowid AS id, bm25(search_fts, 10.0, 1.0) AS score"
             "  FROM search_fts WHERE search_fts MATCH :match),"
@@ -456,7 +249,7 @@ def _ranked_ids(parsed: ParsedQuery, filters: Filters, page: int) -> tuple[list[
 
 def search(raw_query: str, *, filters: Filters | None = None, page: int = 0) -> Results:
     """A page of results for any string; never raises for what a person types."""
-    parsed = parse(raw_query)
+    parsed = search_query.parse(raw_query)
     page = max(0, min(page, MAX_PAGES - 1))
     if parsed.empty:
         return Results(parsed, [], page, False, False)
@@ -467,7 +260,7 @@ def search(raw_query: str, *, filters: Filters | None = None, page: int = 0) -> 
     return Results(parsed, hits, page, has_more, candidates >= CANDIDATES)
 
 
-def _load_hits(ids: list[int], parsed: ParsedQuery) -> list[Hit]:
+def _load_hits(ids: list[int], parsed: search_query.ParsedQuery) -> list[Hit]:
     """The documents' posts, replies and articles (at most three queries), in ranked order."""
     if not ids:
         return []
@@ -516,7 +309,13 @@ def _load_hits(ids: list[int], parsed: ParsedQuery) -> list[Hit]:
         if doc.reply_id:
             reply = replies[doc.reply_id]
             hits.append(
-                Hit("reply", reply, reply.post.title, snippet(doc.body, words), reply.published_at)
+                Hit(
+                    "reply",
+                    reply,
+                    reply.post.title,
+                    search_snippet(doc.body, words),
+                    reply.published_at,
+                )
             )
         elif doc.article_id:
             article = articles[doc.article_id]
@@ -525,52 +324,22 @@ def _load_hits(ids: list[int], parsed: ParsedQuery) -> list[Hit]:
                     "article",
                     article,
                     article.title,
-                    snippet(doc.body, words),
+                    search_snippet(doc.body, words),
                     article.published_at,
                 )
             )
         else:
             post = posts[doc.post_id]
             hits.append(
-                Hit(post.kind.value, post, post.title, snippet(doc.body, words), post.published_at)
+                Hit(
+                    post.kind.value,
+                    post,
+                    post.title,
+                    search_snippet(doc.body, words),
+                    post.published_at,
+                )
             )
     return hits
-
-
-def _stem(word: str) -> str:
-    word = word.casefold()
-    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-def snippet(body: str, words: list[str], width: int = 240) -> Markup:
-    """An escaped excerpt around the first match, with matches in <mark> (never raw input)."""
-    stems = sorted({_stem(w) for w in words if len(w) > 1}, key=len, reverse=True)
-    pattern = (
-        re.compile(r"\b(" + "|".join(re.escape(s) for s in stems) + r")[^\W_]*", re.IGNORECASE)
-        if stems
-        else None
-    )
-    first = pattern.search(body) if pattern else None
-    start = max(0, first.start() - width // 3) if first else 0
-    if start:
-        start = body.find(" ", start) + 1 or start
-    chunk = body[start : start + width]
-    if start + width < len(body):
-        chunk = chunk.rsplit(" ", 1)[0] + " …"
-    if start:
-        chunk = "… " + chunk
-    if pattern is None:
-        return Markup(escape(chunk))  # noqa: S704 - escaped above
-    out, last = [], 0
-    for m in pattern.finditer(chunk):
-        out.append(escape(chunk[last : m.start()]))
-        out.append(f"<mark>{escape(m.group(0))}</mark>")
-        last = m.end()
-    out.append(escape(chunk[last:]))
-    return Markup("".join(out))  # noqa: S704 - every piece escaped above
 
 
 def kind_of(value: str | None) -> str | None:

@@ -23,6 +23,7 @@ from forum.domain.models import (
 from forum.domain.models.tag import MAX_DEFINITION_LENGTH, MAX_TAG_NAME_LENGTH
 from forum.errors import DomainError
 from forum.extensions import db
+from forum.text import WikiTarget
 
 
 def slugify(name: str) -> str:
@@ -251,8 +252,6 @@ TAG_PATH = "/tags/{slug}"  # the canonical tag page; stored inside rendered [[wi
 
 def wiki_resolver():
     """A [[Name]] resolver for forum.text: names and aliases -> the canonical tag page."""
-    from forum.text import WikiTarget
-
     cache: dict[str, WikiTarget | None] = {}
 
     def resolve(name: str) -> WikiTarget | None:

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from forum import mail
 from forum.domain.models import ModAction, Post, Reply, ReviewItem, User, UserRole, UserStatus
-from forum.domain.services import notifications
-from forum.domain.services.moderation import Outcome
+from forum.domain.services import holds, notifications
+from forum.domain.services.content_actions import Outcome
 from forum.extensions import db
 
 _PHRASES = {
@@ -135,9 +135,8 @@ def tell_moderators(item: ReviewItem) -> None:
 def after_submission(target: Post | Reply) -> ReviewItem | None:
     """Call after a member's new or edited text is committed: the open review item, if held,
     with moderators told at once when it is urgent."""
-    from forum.domain.services import moderation
 
-    item = moderation.hold_notice(target)
+    item = holds.hold_notice(target)
     if item is not None and item.urgent:
         tell_moderators(item)
     return item
