@@ -81,6 +81,7 @@ def init_app(app: Flask) -> None:
         can_delete=policies.can_delete,
         can_see_history=policies.can_see_history,
         can_delete_own=policies.can_delete_own,
+        can_appeal=policies.can_appeal,
     )
 
     @app.context_processor
@@ -97,6 +98,9 @@ def init_app(app: Flask) -> None:
             from forum.domain.services.notifications import unread_count
 
             counts["unread_notifications"] = unread_count(current_user)
+            from forum.domain.services import conversations
+
+            counts["unread_messages"] = conversations.unread_count(current_user)
         if policies.is_moderator(current_user):
             total, urgent = open_count()
             counts.update(queue_open=total, queue_urgent=urgent)

@@ -27,7 +27,7 @@ from forum.domain.models import (
     name_key,
     utcnow,
 )
-from forum.domain.services import credentials, search
+from forum.domain.services import conversations, credentials, search
 from forum.domain.services import tags as tag_service
 from forum.errors import DomainError, NotAllowed, Problems
 from forum.extensions import db
@@ -384,6 +384,7 @@ def erase_account(user: User, *, password: str, choice: ErasureChoice) -> None:
             update(Revision).where(Revision.editor_id == user.id).values(editor_id=None)
         )
     db.session.execute(delete(Draft).where(Draft.author_id == user.id))
+    conversations.forget(user)  # private conversations with the moderators go too
     if user.email:
         db.session.execute(delete(OutboxEmail).where(OutboxEmail.to_address == user.email))
     user.pseudonym = user.pseudonym_key = f"former-member-{user.id}"

@@ -150,11 +150,11 @@ def moderation_notice(
 
 
 def _visible():
-    """What a notification may still point at: moderation notices always (they are about the
-    member's own writing); everything else only while its post and reply are published."""
+    """What a notification may still point at: moderation notices and private messages always
+    (they are about the member); everything else only while its post and reply are published."""
     post, reply = aliased(Post), aliased(Reply)
     return or_(
-        Notification.kind == NotificationKind.MODERATION,
+        Notification.kind.in_((NotificationKind.MODERATION, NotificationKind.MESSAGE)),
         and_(
             select(post.id)
             .where(post.id == Notification.post_id, post.status == PostStatus.PUBLISHED)
