@@ -95,12 +95,11 @@ def init_app(app: Flask) -> None:
         if not current_user:  # a proxy to None outside a request (emails from the CLI or a job)
             return counts
         if current_user.is_authenticated:
-            from forum.domain.services.notifications import unread_count
+            from forum.domain.services.conversations import header_counts
 
-            counts["unread_notifications"] = unread_count(current_user)
-            from forum.domain.services import conversations
-
-            counts["unread_messages"] = conversations.unread_count(current_user)
+            # Notifications and Messages share one query (tests/**/test_query_bounds.py).
+            unread = header_counts(current_user)
+            counts["unread_notifications"], counts["unread_messages"] = unread
         if policies.is_moderator(current_user):
             total, urgent = open_count()
             counts.update(queue_open=total, queue_urgent=urgent)

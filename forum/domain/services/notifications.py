@@ -176,13 +176,19 @@ UNREAD_CAP = 100  # the header says "99+" from here on: a count must not cost mo
 
 def unread_count(user: User) -> int:
     """Unread notifications, counted up to UNREAD_CAP (shown on every page, so bounded)."""
+    return db.session.scalar(select(unread_count_column(user)))
+
+
+def unread_count_column(user: User):
+    """unread_count() as a scalar subquery, for the header to fetch with its other counts in
+    one round trip (conversations.header_counts)."""
     unread = (
         select(Notification.id)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None), _visible())
         .limit(UNREAD_CAP)
         .subquery()
     )
-    return db.session.scalar(select(func.count()).select_from(unread))
+    return select(func.count()).select_from(unread).scalar_subquery()
 
 
 @dataclass(frozen=True)
