@@ -175,3 +175,18 @@ def test_message_text_is_sanitised(app, people):
     )
     assert "<script>alert" not in html and 'href="javascript' not in html
     assert '<div class="prose">alert(1) [x](javascript:alert(1))</div>' in html  # inert text
+
+
+def test_member_messages_are_rate_limited_like_replies(app, people):
+    from forum.posts.limits import NEW_MEMBER_REPLIES
+
+    mod = client_for(app, "mo@example.test")
+    start(mod, f"member={people['member']}")
+    conversation = only_conversation(app)
+    member = client_for(app, "quinn@example.test")
+    allowed = int(NEW_MEMBER_REPLIES.split()[0])
+    url = f"/messages/{conversation.id}/reply"
+    for i in range(allowed):
+        assert member.post(url, data={"body": f"Message {i}"}).status_code == 302
+    assert member.post(url, data={"body": "One too many"}).status_code == 429
+    assert member.post(url, data={"body": ""}).status_code == 429  # the limit holds either way
