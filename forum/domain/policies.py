@@ -280,11 +280,11 @@ def can_reply_conversation(viewer, conversation: Conversation) -> bool:
 
 
 def can_start_conversation(viewer, member: User) -> bool:
-    """Moderators write to any member who still has an account, but not to themselves."""
+    """Moderators write to any member who can still log in to read it, but not to themselves."""
     return (
         has_staff_inbox(viewer)
         and member.id != viewer.id
-        and member.status is not UserStatus.ERASED
+        and member.status in (UserStatus.ACTIVE, UserStatus.SUSPENDED)
     )
 
 

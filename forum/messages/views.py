@@ -21,6 +21,10 @@ from forum.posts import limits
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
 
+CANNOT_WRITE = (
+    "You can write to members who can log in to read it (not banned or erased), not to yourself."
+)
+
 # Members' messages count as writing, like replies (forum/posts/limits.py).
 _write_limit = limiter.limit(
     limits.replies_per_member,
@@ -116,7 +120,7 @@ def new():
     if member is None:
         flash("Choose the member to write to: from the queue, their page or the log.", "warning")
         return redirect(url_for("moderation.members"))
-    policies.require(policies.can_start_conversation(current_user, member))
+    policies.require(policies.can_start_conversation(current_user, member), CANNOT_WRITE)
     form = NewConversationForm()
     if form.validate_on_submit():
         try:

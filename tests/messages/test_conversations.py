@@ -190,3 +190,15 @@ def test_member_messages_are_rate_limited_like_replies(app, people):
         assert member.post(url, data={"body": f"Message {i}"}).status_code == 302
     assert member.post(url, data={"body": "One too many"}).status_code == 429
     assert member.post(url, data={"body": ""}).status_code == 429  # the limit holds either way
+
+
+def test_no_conversation_with_a_banned_member(app, people):
+    with app.app_context():
+        moderation.ban(
+            db.session.get(User, people["other"]),
+            actor=db.session.get(User, people["mod"]),
+            reason="Spam",
+        )
+    mod = client_for(app, "mo@example.test")
+    response = mod.get(f"/messages/new?member={people['other']}")
+    assert response.status_code == 403 and "not banned or erased" in response.get_data(as_text=True)
