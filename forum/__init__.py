@@ -57,6 +57,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from forum.editorial.views import bp as editorial_bp
     from forum.feeds.views import bp as feeds_bp
     from forum.home.views import bp as home_bp
+    from forum.messages.views import bp as messages_bp
     from forum.moderation.public import bp as transparency_bp
     from forum.moderation.views import bp as moderation_bp
     from forum.posts.views import bp as posts_bp
@@ -75,6 +76,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         transparency_bp,
         search_bp,
         feeds_bp,
+        messages_bp,
     ):
         app.register_blueprint(bp)
 

@@ -10,8 +10,8 @@ from markupsafe import Markup
 
 from forum.domain import policies
 from forum.domain.services import tags as tag_service
+from forum.domain.services.conversations import header_counts
 from forum.domain.services.listings import sorted_tags
-from forum.domain.services.notifications import unread_count
 from forum.domain.services.review_queue import open_count
 from forum.text import excerpt, lead, render_user_text, rendered
 
@@ -84,6 +84,7 @@ def init_app(app: Flask) -> None:
         can_delete=policies.can_delete,
         can_see_history=policies.can_see_history,
         can_delete_own=policies.can_delete_own,
+        can_appeal=policies.can_appeal,
     )
 
     @app.context_processor
@@ -93,7 +94,9 @@ def init_app(app: Flask) -> None:
         if not current_user:  # a proxy to None outside a request (emails from the CLI or a job)
             return counts
         if current_user.is_authenticated:
-            counts["unread_notifications"] = unread_count(current_user)
+            # Notifications and Messages share one query (tests/**/test_query_bounds.py).
+            unread = header_counts(current_user)
+            counts["unread_notifications"], counts["unread_messages"] = unread
         if policies.is_moderator(current_user):
             total, urgent = open_count()
             counts.update(queue_open=total, queue_urgent=urgent)

@@ -62,6 +62,7 @@ def test_every_post_route_refuses_a_missing_csrf_token(app, csrf_app):
             "action": "lock",
             "slug": "azathioprine",
             "notification_id": 1,
+            "conversation_id": 1,
             **dict.fromkeys(
                 ("article_id", "tag_id", "alias_id", "relation_id", "action_id", "ambiguous_id"), 1
             ),

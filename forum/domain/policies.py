@@ -13,11 +13,15 @@ from sqlalchemy import ColumnElement, or_
 
 from forum.domain.models import (
     Article,
+    Conversation,
+    ModAction,
+    ModerationAction,
     Post,
     PostStatus,
     Reply,
     Revision,
     RuleCategory,
+    User,
     UserRole,
     UserStatus,
     utcnow,
@@ -241,4 +245,55 @@ def can_flag(viewer, obj: Post | Reply) -> bool:
         and viewer.is_verified
         and obj.status is PostStatus.PUBLISHED
         and not _is_author(viewer, obj)
+    )
+
+
+# --- private conversations with the moderators -----------------------------------------------
+
+# Decisions about a member's writing that they may ask the moderators to look at again.
+APPEALABLE_ACTIONS = frozenset({ModAction.REJECT, ModAction.REMOVE})
+
+
+def has_staff_inbox(viewer) -> bool:
+    """Moderators and admins share one inbox: every conversation, whoever started it."""
+    return is_moderator(viewer)
+
+
+def can_read_conversation(viewer, conversation: Conversation) -> bool:
+    """The member it is with, and the whole moderation team; nobody else (not editors)."""
+    return has_staff_inbox(viewer) or (_signed_in(viewer) and conversation.member_id == viewer.id)
+
+
+def visible_conversations(viewer) -> ColumnElement[bool]:
+    """WHERE clause for the /messages list: all for the team, a member's own otherwise."""
+    if has_staff_inbox(viewer):
+        return Conversation.id.is_not(None)
+    return Conversation.member_id == (viewer.id if _signed_in(viewer) else -1)
+
+
+def can_reply_conversation(viewer, conversation: Conversation) -> bool:
+    """Anyone who may read it may answer; a suspension does not stop a member talking to the
+    moderators (that is how they ask about it)."""
+    return can_read_conversation(viewer, conversation) and viewer.status in (
+        UserStatus.ACTIVE,
+        UserStatus.SUSPENDED,
+    )
+
+
+def can_start_conversation(viewer, member: User) -> bool:
+    """Moderators write to any member who can still log in to read it, but not to themselves."""
+    return (
+        has_staff_inbox(viewer)
+        and member.id != viewer.id
+        and member.status in (UserStatus.ACTIVE, UserStatus.SUSPENDED)
+    )
+
+
+def can_appeal(viewer, entry: ModerationAction) -> bool:
+    """A member asks for a rejection or removal of their own writing to be looked at again."""
+    return (
+        _signed_in(viewer)
+        and entry.subject_user_id == viewer.id
+        and entry.action in APPEALABLE_ACTIONS
+        and viewer.status in (UserStatus.ACTIVE, UserStatus.SUSPENDED)
     )

@@ -10,7 +10,15 @@ from datetime import timedelta
 
 import pytest
 
-from forum.domain.models import Draft, PostKind, ReviewItem, ScreeningRule, utcnow
+from forum.domain.models import (
+    ConversationKind,
+    Draft,
+    PostKind,
+    ReviewItem,
+    ScreeningRule,
+    utcnow,
+)
+from forum.domain.services import conversations
 from forum.extensions import db
 from tests.factories import login, make_article, make_post, make_reply, make_tag, make_user
 
@@ -26,6 +34,7 @@ ADMIN = {"anonymous": LOGIN, "member": 403, "editor": 403, "moderator": 403, "ad
 AUTHOR_ONLY = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 403)}  # someone else's writing
 EDITORS = {"anonymous": LOGIN, "member": 403, "editor": OK, "moderator": 403, "admin": OK}
 BAD_LINK = dict.fromkeys(ROLES, 400)
+NOT_THEIRS = {"anonymous": LOGIN, "member": 404, "editor": 404, "moderator": OK, "admin": OK}
 
 ACCESS = {
     "home.index": PUBLIC,
@@ -117,6 +126,13 @@ ACCESS = {
     "editors.ambiguous_names": EDITORS,
     "editors.remove_ambiguous_name": EDITORS,
     "tags.mentions": {"anonymous": 401, **dict.fromkeys(ROLES[1:], OK)},
+    # Private conversations (issue 12): a member's own, and every one for the moderators.
+    "messages.inbox": SIGNED_IN,
+    "messages.show": NOT_THEIRS,  # someone else's conversation: as if it didn't exist
+    "messages.reply": NOT_THEIRS,
+    "messages.read": NOT_THEIRS,
+    "messages.new": STAFF,
+    "messages.appeal": AUTHOR_ONLY,  # only the member the decision was about
 }
 
 
@@ -139,6 +155,9 @@ def _world(app, role: str) -> dict:
         db.session.add(item)
         article = make_article(slug="an-overview", pinned_to=[tag])
         editorial_ids = _editorial_world(tag)
+        conversation = conversations.start_conversation(
+            make_user(role="moderator"), other, kind=ConversationKind.CARE, subject="Hi", body="Hi"
+        )
         me = None
         if role != "anonymous":
             me = make_user(
@@ -160,6 +179,7 @@ def _world(app, role: str) -> dict:
             "kind": "posts",
             "target_id": post.id,
             "notification_id": 999,
+            "conversation_id": conversation.id,
             "slug_tag": tag.slug,
             "tag_slug": tag.slug,
             "article_slug": article.slug,

@@ -9,6 +9,7 @@ from forum.domain.models.article import (
     ArticleStatus,
 )
 from forum.domain.models.base import utcnow
+from forum.domain.models.conversation import Conversation, ConversationKind, Message
 from forum.domain.models.following import (
     DigestFrequency,
     FollowMode,
@@ -50,6 +51,8 @@ __all__ = [
     "AliasKind",
     "AmbiguousName",
     "AmbiguousNameTag",
+    "Conversation",
+    "ConversationKind",
     "Article",
     "ArticleKind",
     "ArticlePin",
@@ -63,6 +66,7 @@ __all__ = [
     "FollowMode",
     "FlagOutcome",
     "FlagReason",
+    "Message",
     "ModAction",
     "ModerationAction",
     "Notification",

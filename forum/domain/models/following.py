@@ -52,6 +52,7 @@ class NotificationKind(enum.Enum):
     REPLY_IN_THREAD = "reply_in_thread"  # a thread I took part in
     NEW_POST_IN_TAG = "new_post_in_tag"
     MODERATION = "moderation"  # an outcome for my own writing
+    MESSAGE = "message"  # the moderators wrote to me privately (the text stays in Messages)
 
 
 class Notification(db.Model):

@@ -19,6 +19,7 @@ from forum.domain.models import (
     User,
     utcnow,
 )
+from forum.domain.services import conversations
 from forum.extensions import db
 
 
@@ -162,6 +163,7 @@ def export_data(user: User) -> dict:
                 .order_by(ModerationAction.id)
             )
         ],
+        "conversations_with_the_moderators": conversations.export_for(user),
         "emails_sent_to_you": [
             {"subject": e.subject, "created_at": _iso(e.created_at), "sent_at": _iso(e.sent_at)}
             for e in emails

@@ -16,7 +16,7 @@ from forum.domain.models import (
     UserStatus,
     utcnow,
 )
-from forum.domain.services import lifecycle
+from forum.domain.services import conversations, lifecycle
 from forum.domain.services.accounts import password_matches
 from forum.errors import DomainError
 from forum.extensions import db
@@ -41,6 +41,7 @@ def erase_account(user: User, *, password: str, choice: ErasureChoice) -> None:
     else:
         lifecycle.disown(posts, replies, author=user)
     db.session.execute(delete(Draft).where(Draft.author_id == user.id))
+    conversations.forget(user)  # private conversations with the moderators go too
     if user.email:
         db.session.execute(delete(OutboxEmail).where(OutboxEmail.to_address == user.email))
     user.pseudonym = user.pseudonym_key = f"former-member-{user.id}"

@@ -155,11 +155,11 @@ def moderation_notice(
 
 
 def _visible():
-    """What a notification may still point at: moderation notices always (they are about the
-    member's own writing); everything else only while its post and reply are published."""
+    """What a notification may still point at: moderation notices and private messages always
+    (they are about the member); everything else only while its post and reply are published."""
     post, reply = aliased(Post), aliased(Reply)
     return or_(
-        Notification.kind == NotificationKind.MODERATION,
+        Notification.kind.in_((NotificationKind.MODERATION, NotificationKind.MESSAGE)),
         and_(
             select(post.id)
             .where(post.id == Notification.post_id, post.status == PostStatus.PUBLISHED)
@@ -181,13 +181,19 @@ UNREAD_CAP = 100  # the header says "99+" from here on: a count must not cost mo
 
 def unread_count(user: User) -> int:
     """Unread notifications, counted up to UNREAD_CAP (shown on every page, so bounded)."""
+    return db.session.scalar(select(unread_count_column(user)))
+
+
+def unread_count_column(user: User):
+    """unread_count() as a scalar subquery, for the header to fetch with its other counts in
+    one round trip (conversations.header_counts)."""
     unread = (
         select(Notification.id)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None), _visible())
         .limit(UNREAD_CAP)
         .subquery()
     )
-    return db.session.scalar(select(func.count()).select_from(unread))
+    return select(func.count()).select_from(unread).scalar_subquery()
 
 
 @dataclass(frozen=True)
